@@ -1,0 +1,328 @@
+#include "project.h"
+
+#include "check.h"
+#include "doorstop.h"
+#include "frontmatter.h"
+#include "markdown.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(dossier-error-quark, dossier_error)
+
+void
+project_free(Project *project)
+{
+	if (project == NULL)
+		return;
+	graph_free(project->graph);
+	model_free(project->model);
+	risk_policy_free(project->risk);
+	yaml_doc_free(project->doc);
+	if (project->record_dirs)
+		g_ptr_array_free(project->record_dirs, TRUE);
+	g_free(project->dir);
+	g_free(project->file);
+	g_free(project->paper);
+	g_free(project);
+}
+
+char *
+project_find_model(const char *dir, const char *name)
+{
+	const char *env = g_getenv("DOSSIER_DATADIR");
+	const char *roots[] = {env, DOSSIER_PKGDATADIR, DOSSIER_SRCDIR};
+	char *file;
+
+	if (strchr(name, '/') != NULL || g_str_has_suffix(name, ".yaml")) {
+		char *path = g_path_is_absolute(name) ? g_strdup(name)
+		                                      : g_build_filename(dir, name, NULL);
+
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+			return path;
+		g_free(path);
+		return NULL;
+	}
+	file = g_strconcat(name, ".yaml", NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(roots); i++) {
+		char *path;
+
+		if (roots[i] == NULL || roots[i][0] == '\0')
+			continue;
+		path = g_build_filename(roots[i], "models", file, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+			g_free(file);
+			return path;
+		}
+		g_free(path);
+	}
+	g_free(file);
+	return NULL;
+}
+
+void
+project_read_record_file(Project *project, const char *path, DiagList *diags)
+{
+	SourceText src;
+	FrontmatterSplit split;
+	YamlDoc *doc;
+	cmark_node *tree;
+	Record *record;
+	char *body;
+
+	project->files_read++;
+	if (!source_read(path, diags, &src))
+		return;
+	if (!frontmatter_split(&src, diags, &split))
+		goto out;
+	if (!split.has_frontmatter) {
+		diag_add(diags, DIAG_NOT_A_RECORD, src_pos(src.file, 1, 1),
+		         "no frontmatter ('---' on the first line); the file is not read as a record");
+		goto out;
+	}
+	doc = yaml_doc_parse(src.text + split.yaml_start, split.yaml_len, src.file,
+	                     split.yaml_line, NULL, diags);
+	if (doc == NULL)
+		goto out;
+	if (doc->root == NULL || yaml_node_is_null(doc->root)) {
+		diag_add(diags, DIAG_EMPTY_FRONTMATTER, src_pos(src.file, 1, 1),
+		         "frontmatter is empty; a record needs at least id, type and title");
+		yaml_doc_free(doc);
+		goto out;
+	}
+	if (doc->root->kind != YAML_NODE_MAPPING) {
+		diag_add(diags, DIAG_NOT_A_MAPPING, doc->root->pos,
+		         "frontmatter must be a mapping of fields, not %s; the file is skipped",
+		         yaml_node_kind_name(doc->root));
+		yaml_doc_free(doc);
+		goto out;
+	}
+	body = g_strndup(src.text + split.body_start, src.len - split.body_start);
+	record = record_new(doc, doc->root, src.file, src_pos(src.file, 1, 1), body,
+	                    split.body_line, project->model, diags);
+	if (record == NULL)
+		goto out;
+	tree = markdown_parse(record->body, strlen(record->body), record->file,
+	                      record->body_line, diags);
+	markdown_collect_refs(record, tree, diags);
+	cmark_node_free(tree);
+	graph_add(project->graph, record);
+out:
+	source_clear(&src);
+}
+
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+walk_folder(Project *project, const char *path, int depth, DiagList *diags)
+{
+	GError *error = NULL;
+	GDir *dir;
+	GPtrArray *names;
+	const char *name;
+
+	if (depth > PROJECT_MAX_FOLDER_DEPTH) {
+		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 0, 0),
+		         "folder is nested more than %d levels below the records folder; it is "
+		         "not searched", PROJECT_MAX_FOLDER_DEPTH);
+		return;
+	}
+	dir = g_dir_open(path, 0, &error);
+	if (dir == NULL) {
+		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 0, 0),
+		         "cannot read records folder: %s", error->message);
+		g_error_free(error);
+		return;
+	}
+	/* Sorted, so that reading order (and with it which of two duplicate
+	 * IDs comes first) never depends on the file system. */
+	names = g_ptr_array_new_with_free_func(g_free);
+	while ((name = g_dir_read_name(dir)) != NULL)
+		if (name[0] != '.')
+			g_ptr_array_add(names, g_strdup(name));
+	g_dir_close(dir);
+	g_ptr_array_sort(names, compare_names);
+	for (guint i = 0; i < names->len; i++) {
+		char *child = g_build_filename(path, g_ptr_array_index(names, i), NULL);
+
+		if (g_file_test(child, G_FILE_TEST_IS_DIR)) {
+			/* Symbolic links to folders are not followed: they can form
+			 * loops, and records belong inside the repository. */
+			if (!g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+				walk_folder(project, child, depth + 1, diags);
+		} else if (g_str_has_suffix(child, ".md")) {
+			project_read_record_file(project, child, diags);
+		}
+		g_free(child);
+	}
+	g_ptr_array_free(names, TRUE);
+}
+
+static gboolean
+load_settings(Project *project, DiagList *diags, GError **error)
+{
+	static const char *const known[] = {"project", "model", "records", "risk", "paper",
+	                                    "sbom", "documents", "templates", NULL};
+	SourceText src;
+	const YamlNode *root, *node;
+	char *model_name, *model_path;
+
+	if (!source_read(project->file, diags, &src)) {
+		g_set_error(error, DOSSIER_ERROR, 1, "cannot read %s", project->file);
+		return FALSE;
+	}
+	project->doc = yaml_doc_parse(src.text, src.len, src.file, 1, NULL, diags);
+	source_clear(&src);
+	root = project->doc ? project->doc->root : NULL;
+	if (root == NULL || root->kind != YAML_NODE_MAPPING) {
+		if (project->doc != NULL)
+			diag_add(diags, DIAG_PROJECT_INVALID, src_pos(project->file, 1, 1),
+			         "dossier.yaml must be a mapping of settings");
+		g_set_error(error, DOSSIER_ERROR, 1, "%s cannot be used; see the diagnostics above",
+		            project->file);
+		return FALSE;
+	}
+	yaml_check_keys(root, known, diags, "dossier.yaml");
+	project->settings = yaml_map_get(root, "project");
+	if (project->settings != NULL && project->settings->kind != YAML_NODE_MAPPING) {
+		diag_add(diags, DIAG_PROJECT_INVALID, project->settings->pos,
+		         "'project' must be a mapping of names to texts");
+		project->settings = NULL;
+	}
+
+	node = yaml_map_get(root, "model");
+	model_name = node ? yaml_read_string(node, DIAG_PROJECT_INVALID, diags, "model")
+	                  : g_strdup("medical-device");
+	if (model_name == NULL)
+		model_name = g_strdup("medical-device");
+	model_path = project_find_model(project->dir, model_name);
+	if (model_path == NULL) {
+		g_set_error(error, DOSSIER_ERROR, 1,
+		            "model '%s' named in %s not found (looked in the project folder, "
+		            "$DOSSIER_DATADIR/models and %s/models)",
+		            model_name, project->file, DOSSIER_PKGDATADIR);
+		g_free(model_name);
+		return FALSE;
+	}
+	g_free(model_name);
+	project->model = model_load(model_path, diags);
+	g_free(model_path);
+	if (project->model == NULL) {
+		g_set_error(error, DOSSIER_ERROR, 1, "the model cannot be used; see the diagnostics "
+		            "above");
+		return FALSE;
+	}
+
+	project->record_dirs = yaml_read_string_list(yaml_map_get(root, "records"),
+	                                             DIAG_PROJECT_INVALID, diags, "records");
+	if (project->record_dirs == NULL) {
+		project->record_dirs = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(project->record_dirs, g_strdup("records"));
+	}
+	project->paper = yaml_read_string(yaml_map_get(root, "paper"), DIAG_PROJECT_INVALID,
+	                                  diags, "paper");
+	if (project->paper == NULL)
+		project->paper = g_strdup("letter");
+	if (strcmp(project->paper, "letter") != 0 && strcmp(project->paper, "a4") != 0)
+		diag_add(diags, DIAG_PROJECT_INVALID, yaml_map_get(root, "paper")->pos,
+		         "paper must be letter or a4, not '%s'", project->paper);
+	project->risk = risk_policy_load(yaml_map_get(root, "risk"), diags);
+	return TRUE;
+}
+
+/* Resolves enum fields that take their values from a risk-policy scale,
+ * and reports those that name a scale the policy does not have. */
+static void
+bind_scales(Project *project, DiagList *diags)
+{
+	for (guint i = 0; i < project->model->types->len; i++) {
+		const RecordType *t = g_ptr_array_index(project->model->types, i);
+
+		for (guint j = 0; j < t->fields->len; j++) {
+			FieldDef *f = g_ptr_array_index(t->fields, j);
+			const GPtrArray *scale;
+
+			if (f->kind != FIELD_ENUM || f->scale == NULL || f->values != NULL)
+				continue;
+			scale = risk_policy_scale(project->risk, f->scale);
+			if (scale == NULL) {
+				diag_add(diags, DIAG_MODEL_INVALID, f->pos,
+				         "field '%s' takes its values from the scale '%s', which the risk "
+				         "policy in dossier.yaml does not define; its values are not checked",
+				         f->name, f->scale);
+				continue;
+			}
+			f->values = g_ptr_array_new_with_free_func(g_free);
+			for (guint k = 0; k < scale->len; k++)
+				g_ptr_array_add(f->values, g_strdup(g_ptr_array_index(scale, k)));
+		}
+	}
+}
+
+Project *
+project_open(const char *dir, DiagList *diags, GError **error)
+{
+	Project *project = g_new0(Project, 1);
+	char *file = g_build_filename(dir, "dossier.yaml", NULL);
+
+	project->dir = g_strdup(dir);
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error, DOSSIER_ERROR, 1, "%s is not a folder", dir);
+		g_free(file);
+		project_free(project);
+		return NULL;
+	}
+	if (!g_file_test(file, G_FILE_TEST_EXISTS)) {
+		g_free(file);
+		if (!doorstop_detect(dir)) {
+			g_set_error(error, DOSSIER_ERROR, 1,
+			            "%s holds neither dossier.yaml nor a Doorstop tree (.doorstop.yml); "
+			            "run 'dossier init' or give the records repository's folder", dir);
+			project_free(project);
+			return NULL;
+		}
+		project->doorstop = TRUE;
+		project->model = model_new("doorstop");
+		project->graph = graph_new(project->model);
+		doorstop_load(project, diags);
+		graph_resolve(project->graph, diags);
+		return project;
+	}
+	project->file = file;
+	if (!load_settings(project, diags, error)) {
+		project_free(project);
+		return NULL;
+	}
+	bind_scales(project, diags);
+	project->graph = graph_new(project->model);
+	for (guint i = 0; i < project->record_dirs->len; i++) {
+		const char *rel = g_ptr_array_index(project->record_dirs, i);
+		char *path = g_build_filename(dir, rel, NULL);
+
+		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
+			diag_add(diags, DIAG_IO_ERROR, src_pos(project->file, 0, 0),
+			         "records folder '%s' does not exist or is not a folder", path);
+		else
+			walk_folder(project, path, 0, diags);
+		g_free(path);
+	}
+	if (project->graph->records->len == 0)
+		diag_add(diags, DIAG_NO_RECORDS, src_pos(project->file, 0, 0),
+		         "no record found in the records folders");
+	graph_resolve(project->graph, diags);
+	return project;
+}
+
+void
+project_check(Project *project, DiagList *diags)
+{
+	graph_check_cycles(project->graph, diags);
+	risk_evaluate(project->risk, project->graph, diags);
+	check_fields(project->graph, diags);
+	check_rules(project->graph, diags);
+	check_orphans(project->graph, diags);
+	risk_check_safety_class(project->risk, project->graph, diags);
+}

@@ -1,0 +1,46 @@
+/* A records repository: dossier.yaml, the model it names, the risk policy,
+ * and every record under the records folders, in one trace graph. A folder
+ * holding a Doorstop tree and no dossier.yaml opens as a project too. */
+#ifndef DOSSIER_PROJECT_H
+#define DOSSIER_PROJECT_H
+
+#include "risk.h"
+#include "trace.h"
+
+/* Deepest folder nesting searched for records. */
+#define PROJECT_MAX_FOLDER_DEPTH 32
+
+typedef struct {
+	char *dir;
+	char *file;       /* dossier.yaml, or NULL for a Doorstop tree */
+	YamlDoc *doc;     /* dossier.yaml, owned */
+	const YamlNode *settings; /* its `project` mapping, or NULL */
+	Model *model;     /* owned */
+	RiskPolicy *risk; /* owned, NULL when none is configured */
+	GPtrArray *record_dirs; /* char*, relative to dir */
+	char *paper;
+	gboolean doorstop;
+	Graph *graph;     /* owned */
+	guint files_read; /* record files read, records or not */
+} Project;
+
+/* Opens the repository at dir and loads its records. Returns NULL and sets
+ * error for what stops the run (no dossier.yaml and no Doorstop tree, an
+ * unusable model); everything else is a diagnostic. */
+Project *project_open(const char *dir, DiagList *diags, GError **error);
+void project_free(Project *project);
+
+/* Runs every check on the loaded graph. */
+void project_check(Project *project, DiagList *diags);
+
+/* Reads one record file into the graph; exposed for tests and importers. */
+void project_read_record_file(Project *project, const char *path, DiagList *diags);
+
+/* Finds a model file by name (`medical-device`) or path; returns a new
+ * string or NULL. */
+char *project_find_model(const char *dir, const char *name);
+
+#define DOSSIER_ERROR (dossier_error_quark())
+GQuark dossier_error_quark(void);
+
+#endif
