@@ -128,7 +128,7 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 	if (mixed_line > 0) {
 		static const char *const names[] = {"LF", "CRLF", "CR"};
 
-		diag_add(diags, DIAG_MIXED_LINE_ENDINGS, src_pos(file, mixed_line, 0),
+		diag_add(diags, DIAG_MIXED_LINE_ENDINGS, src_pos(file, mixed_line, 1),
 		         "line ends with %s but earlier lines end with %s; all are read as line breaks",
 		         names[first_ending == 0 ? (endings[1] ? 1 : 2) : 0], names[first_ending]);
 	}

@@ -300,7 +300,8 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	project->graph = graph_new(project->model);
 	for (guint i = 0; i < project->record_dirs->len; i++) {
 		const char *rel = g_ptr_array_index(project->record_dirs, i);
-		char *path = g_build_filename(dir, rel, NULL);
+		/* Paths in diagnostics read "records/x.md", not "./records/x.md". */
+		char *path = strcmp(dir, ".") == 0 ? g_strdup(rel) : g_build_filename(dir, rel, NULL);
 
 		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
 			diag_add(diags, DIAG_IO_ERROR, src_pos(project->file, 0, 0),

@@ -1,0 +1,123 @@
+#!/bin/sh
+# Runs the command-line interface on the bundled example: exit statuses,
+# the trace and matrix commands, and the JSON and SARIF reports read back
+# with Python's json module.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+DOSSIER=${DOSSIER:-$top_srcdir/gen/dossier}
+example=$top_srcdir/examples/infusion-pump
+export NO_COLOR=1 LC_ALL=C
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+fail() {
+	echo "FAIL $*"
+	failed=1
+}
+
+# expect_status STATUS NAME COMMAND...
+expect_status() {
+	want=$1 name=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		fail "$name: exit status $got, expected $want"
+		head -n 5 "$tmp/out" "$tmp/err"
+	else
+		echo "PASS $name"
+	fi
+}
+
+# expect_line NAME PATTERN: the last command's stdout has a matching line.
+expect_line() {
+	if grep -q -e "$2" "$tmp/out"; then
+		echo "PASS $1"
+	else
+		fail "$1: no line matches '$2'"
+		head -n 20 "$tmp/out"
+	fi
+}
+
+expect_status 0 "example is clean" "$DOSSIER" check "$example"
+expect_line "summary counts records" '^.*: [0-9][0-9]* records in [0-9]* files; 0 errors, 0 warnings'
+records=$(sed -n 's/^.*: \([0-9]*\) records in .*$/\1/p' "$tmp/out")
+if [ "${records:-0}" -ge 150 ]; then echo "PASS example has $records records"; else fail "example has only ${records:-0} records"; fi
+expect_status 0 "werror on clean example" "$DOSSIER" check --werror "$example"
+
+expect_status 0 "version" "$DOSSIER" --version
+expect_line "version text" '^dossier [0-9]'
+expect_status 0 "help" "$DOSSIER" --help
+expect_line "help lists check" 'check \[DIR\]'
+expect_status 0 "check help" "$DOSSIER" check --help
+expect_status 2 "no command" "$DOSSIER"
+expect_status 2 "unknown command" "$DOSSIER" frobnicate
+expect_status 2 "unknown option" "$DOSSIER" check --colour=maybe "$example"
+expect_status 2 "bad format" "$DOSSIER" check --format xml "$example"
+expect_status 2 "missing folder" "$DOSSIER" check "$tmp/nowhere"
+mkdir "$tmp/empty"
+expect_status 2 "folder without project" "$DOSSIER" check "$tmp/empty"
+
+# JSON and SARIF reports of a repository with findings.
+mkdir -p "$tmp/repo/records"
+cp "$example/dossier.yaml" "$tmp/repo/"
+cat >"$tmp/repo/records/RC-001.md" <<'REC'
+---
+id: RC-001
+type: risk-control
+title: Dose limit
+control_type: protective-measure
+mitigates: [HAZ-404]
+---
+Body.
+REC
+expect_status 1 "findings exit 1" "$DOSSIER" check "$tmp/repo"
+expect_line "dangling link reported" "records/RC-001.md:6:13: error: link 'mitigates' to 'HAZ-404' does not resolve"
+expect_status 1 "json report" "$DOSSIER" check --format json "$tmp/repo"
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["records"] == 1, d["records"]
+codes = [x["code"] for x in d["diagnostics"]]
+assert "dangling-link" in codes, codes
+assert all(x["line"] >= 0 and x["file"] for x in d["diagnostics"])
+' "$tmp/out"; then echo "PASS json parses"; else fail "json report"; fi
+expect_status 1 "sarif report" "$DOSSIER" check --format sarif "$tmp/repo"
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == "2.1.0"
+run = d["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+for r in run["results"]:
+    assert rules[r["ruleIndex"]]["id"] == r["ruleId"], r
+    assert r["level"] in ("error", "warning", "note")
+    loc = r["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"].endswith(".md")
+    assert loc["region"]["startLine"] >= 1
+assert any(r["ruleId"] == "dangling-link" for r in run["results"])
+' "$tmp/out"; then echo "PASS sarif structure"; else fail "sarif report"; fi
+
+# Trace and matrix on the example.
+first_hazard=$(ls "$example/records/hazard" | head -n 1 | sed 's/\.md$//')
+expect_status 0 "trace hazard" "$DOSSIER" trace -C "$example" "$first_hazard"
+expect_line "trace shows downstream" '^downstream:'
+expect_line "trace shows a control" '^  mitigates RC-'
+expect_status 0 "trace up only" "$DOSSIER" trace --up -C "$example" "$first_hazard"
+if grep -q '^downstream:' "$tmp/out"; then fail "trace --up printed downstream"; else echo "PASS trace up only"; fi
+expect_status 1 "trace unknown id" "$DOSSIER" trace -C "$example" NO-SUCH-ID
+expect_status 0 "matrix" "$DOSSIER" matrix -C "$example" hazard test
+expect_line "matrix summary" '^[0-9]* hazard records, [0-9]* with no test$'
+expect_line "matrix row lists tests" "^$first_hazard  *TEST-"
+
+expect_status 0 "matrix csv" "$DOSSIER" matrix --csv -C "$example" user-need software-requirement
+expect_line "csv header" '^user-need,title,software-requirement$'
+expect_status 2 "matrix unknown type" "$DOSSIER" matrix -C "$example" hazard widget
+
+# Two runs give identical reports.
+"$DOSSIER" check --format sarif "$example" >"$tmp/a"
+"$DOSSIER" check --format sarif "$example" >"$tmp/b"
+if cmp -s "$tmp/a" "$tmp/b"; then echo "PASS report is deterministic"; else fail "two runs differ"; fi
+
+exit $failed
