@@ -270,25 +270,49 @@ csv_field(GString *out, const char *text)
 	g_string_append_c(out, '"');
 }
 
-/* Collects the records of type `to` connected to r in either direction,
- * sorted by ID. */
+/* Collects the records of type `to` that r reaches by following links in
+ * one direction, for both directions. The search does not pass through
+ * other records of either end type: a requirement's row lists the tests
+ * that verify it, not those of the requirements derived from it. */
 static GPtrArray *
-connected_of_type(const Graph *graph, const Record *r, const char *to)
+connected_of_type(const Graph *graph, const Record *r, const char *from, const char *to)
 {
 	GPtrArray *found = g_ptr_array_new();
+	guint8 *visited = g_new(guint8, graph->records->len);
 
 	for (int pass = 0; pass < 2; pass++) {
-		GPtrArray *closure = graph_closure(graph, r, pass == 0);
+		gboolean upstream = pass == 0;
+		GPtrArray *queue = g_ptr_array_new();
 
-		for (guint i = 0; i < closure->len; i++) {
-			const Record *c = g_ptr_array_index(closure, i);
+		memset(visited, 0, graph->records->len);
+		visited[r->index] = 1;
+		g_ptr_array_add(queue, (gpointer)r);
+		for (guint head = 0; head < queue->len; head++) {
+			const Record *c = g_ptr_array_index(queue, head);
+			const GPtrArray *links = upstream ? c->links : c->incoming;
 
-			if (c->type != NULL && strcmp(c->type->name, to) == 0 &&
-			    !g_ptr_array_find(found, c, NULL))
-				g_ptr_array_add(found, (gpointer)c);
+			if (c != r && c->type != NULL) {
+				if (strcmp(c->type->name, to) == 0) {
+					if (!g_ptr_array_find(found, c, NULL))
+						g_ptr_array_add(found, (gpointer)c);
+					continue;
+				}
+				if (strcmp(c->type->name, from) == 0)
+					continue;
+			}
+			for (guint i = 0; i < links->len; i++) {
+				const Link *link = g_ptr_array_index(links, i);
+				const Record *next = upstream ? link->to : link->from;
+
+				if (next != NULL && !visited[next->index]) {
+					visited[next->index] = 1;
+					g_ptr_array_add(queue, (gpointer)next);
+				}
+			}
 		}
-		g_ptr_array_free(closure, TRUE);
+		g_ptr_array_free(queue, TRUE);
 	}
+	g_free(visited);
 	return found;
 }
 
@@ -320,7 +344,8 @@ command_matrix(int argc, char **argv)
 
 	if (!parse_options("matrix", "FROM TO",
 	                   "Print, for every record of type FROM, the records of type TO it "
-	                   "traces to in either direction. Types are the model's names, such as "
+	                   "traces to, following links up or down without passing through other "
+	                   "records of type FROM or TO. Types are the model's names, such as "
 	                   "user-need and test.",
 	                   entries, &argc, &argv))
 		return EXIT_USAGE;
@@ -353,7 +378,7 @@ command_matrix(int argc, char **argv)
 		if (r->type == NULL || strcmp(r->type->name, argv[2]) != 0 ||
 		    graph_find(project->graph, r->id) != r)
 			continue;
-		linked = connected_of_type(project->graph, r, argv[3]);
+		linked = connected_of_type(project->graph, r, argv[2], argv[3]);
 		g_ptr_array_sort(linked, compare_by_index);
 		rows++;
 		if (linked->len == 0)

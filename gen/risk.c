@@ -388,13 +388,13 @@ risk_check_safety_class(const RiskPolicy *p, Graph *graph, DiagList *diags)
 			because = g_strdup_printf("its child '%s' requires class %s", why->id,
 			                          (const char *)g_ptr_array_index(p->classes, needed));
 		else
-			because = g_strdup_printf("it traces to '%s' with severity '%s'", why->id,
-			                          record_value(why, p->severity_field));
+			because = g_strdup_printf("it traces to '%s' with severity '%s', which "
+			                          "requires class %s", why->id,
+			                          record_value(why, p->severity_field),
+			                          (const char *)g_ptr_array_index(p->classes, needed));
 		if (declared < needed)
 			diag_add(diags, DIAG_SAFETY_CLASS_TOO_LOW, field_pos(r, p->class_field),
-			         "'%s' declares safety class %s, but %s, which requires class %s", r->id,
-			         declared_text, because,
-			         (const char *)g_ptr_array_index(p->classes, needed));
+			         "'%s' declares safety class %s, but %s", r->id, declared_text, because);
 		else
 			diag_add(diags, DIAG_SAFETY_CLASS_HIGHER, field_pos(r, p->class_field),
 			         "'%s' declares safety class %s; its links require only class %s (%s)",

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds dossier twice outside the source tree, once plainly in _build and
+# once with AddressSanitizer and UndefinedBehaviorSanitizer in
+# _build-sanitize, and runs the whole test suite (make check) in both.
+set -eu
+top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top_srcdir"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+[ -x configure ] || autoreconf -fi
+
+# A comma-decimal locale for the locale pass of the golden cases.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE.utf-\?8$'; then
+	if [ -w /etc/locale.gen ] && command -v locale-gen >/dev/null; then
+		sed -i 's/^# *de_DE.UTF-8/de_DE.UTF-8/' /etc/locale.gen
+		locale-gen >/dev/null 2>&1 || true
+	fi
+fi
+
+build() {
+	dir=$1
+	shift
+	mkdir -p "$dir"
+	(cd "$dir" && { [ -f Makefile ] || ../configure --enable-werror "$@"; } &&
+		make -j"$jobs" && make -j"$jobs" check) || {
+		for log in "$dir"/tests/*.log "$dir"/tests/unit/*.log; do
+			[ -f "$log" ] && { echo "== $log"; tail -n 40 "$log"; }
+		done
+		exit 1
+	}
+}
+
+build _build
+# The sanitizer run makes any memory error or undefined behaviour in a test
+# a failure.
+ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	build _build-sanitize --enable-sanitizers
+echo "All tests passed in _build and _build-sanitize."
