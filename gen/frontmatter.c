@@ -1,6 +1,6 @@
 #include "frontmatter.h"
 
-#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 SrcPos
@@ -140,29 +140,35 @@ gboolean
 source_read(const char *path, DiagList *diags, SourceText *out)
 {
 	GError *error = NULL;
-	GMappedFile *mapped;
-	gboolean ok = FALSE;
+	GStatBuf st;
+	char *bytes;
+	gsize len;
 
 	memset(out, 0, sizeof(*out));
-	mapped = g_mapped_file_new(path, FALSE, &error);
-	if (mapped == NULL) {
+	/* The size is checked before reading, so a huge file costs nothing;
+	 * a file that grows in between is caught by the second check. */
+	if (g_stat(path, &st) == 0 && (guint64)st.st_size > SOURCE_MAX_BYTES) {
+		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 0, 0),
+		         "file is %" G_GUINT64_FORMAT " bytes, over the limit of %u; it is skipped",
+		         (guint64)st.st_size, SOURCE_MAX_BYTES);
+		return FALSE;
+	}
+	if (!g_file_get_contents(path, &bytes, &len, &error)) {
 		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 0, 0), "cannot read file: %s",
 		         error->message);
 		g_error_free(error);
 		return FALSE;
 	}
-	if (g_mapped_file_get_length(mapped) > SOURCE_MAX_BYTES) {
+	if (len > SOURCE_MAX_BYTES) {
 		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 0, 0),
-		         "file is %zu bytes, over the limit of %u; it is skipped",
-		         g_mapped_file_get_length(mapped), SOURCE_MAX_BYTES);
-		goto out;
+		         "file is %zu bytes, over the limit of %u; it is skipped", (size_t)len,
+		         SOURCE_MAX_BYTES);
+		g_free(bytes);
+		return FALSE;
 	}
-	source_clean(path, g_mapped_file_get_contents(mapped), g_mapped_file_get_length(mapped),
-	             diags, out);
-	ok = TRUE;
-out:
-	g_mapped_file_unref(mapped);
-	return ok;
+	source_clean(path, bytes, len, diags, out);
+	g_free(bytes);
+	return TRUE;
 }
 
 void

@@ -59,19 +59,20 @@ project_find_model(const char *dir, const char *name)
 	return NULL;
 }
 
-void
-project_read_record_file(Project *project, const char *path, DiagList *diags)
+/* Reads one record file; returns the record or NULL. Touches no shared
+ * state except interned strings, so workers call it in parallel. */
+static Record *
+read_record(const Model *model, const char *path, DiagList *diags)
 {
 	SourceText src;
 	FrontmatterSplit split;
 	YamlDoc *doc;
 	cmark_node *tree;
-	Record *record;
+	Record *record = NULL;
 	char *body;
 
-	project->files_read++;
 	if (!source_read(path, diags, &src))
-		return;
+		return NULL;
 	if (!frontmatter_split(&src, diags, &split))
 		goto out;
 	if (!split.has_frontmatter) {
@@ -98,16 +99,79 @@ project_read_record_file(Project *project, const char *path, DiagList *diags)
 	}
 	body = g_strndup(src.text + split.body_start, src.len - split.body_start);
 	record = record_new(doc, doc->root, src.file, src_pos(src.file, 1, 1), body,
-	                    split.body_line, project->model, diags);
+	                    split.body_line, model, diags);
 	if (record == NULL)
 		goto out;
 	tree = markdown_parse(record->body, strlen(record->body), record->file,
 	                      record->body_line, diags);
 	markdown_collect_refs(record, tree, diags);
 	cmark_node_free(tree);
-	graph_add(project->graph, record);
 out:
 	source_clear(&src);
+	return record;
+}
+
+void
+project_read_record_file(Project *project, const char *path, DiagList *diags)
+{
+	Record *record = read_record(project->model, path, diags);
+
+	project->files_read++;
+	if (record != NULL)
+		graph_add(project->graph, record);
+}
+
+/* Reading in parallel: each worker takes the next unread path and keeps
+ * its own diagnostics; results are merged in path order afterwards, so the
+ * output does not depend on scheduling. */
+typedef struct {
+	const Model *model;
+	GPtrArray *paths;
+	Record **records;
+	DiagList **diags;
+	gint next;
+} ReadJob;
+
+static gpointer
+read_worker(gpointer data)
+{
+	ReadJob *job = data;
+	guint i;
+
+	while ((i = (guint)g_atomic_int_add(&job->next, 1)) < job->paths->len) {
+		job->diags[i] = diag_list_new();
+		job->records[i] = read_record(job->model, g_ptr_array_index(job->paths, i),
+		                              job->diags[i]);
+	}
+	return NULL;
+}
+
+static void
+read_records(Project *project, GPtrArray *paths, DiagList *diags)
+{
+	ReadJob job = {project->model, paths, g_new0(Record *, paths->len + 1),
+	               g_new0(DiagList *, paths->len + 1), 0};
+	guint workers = MIN(g_get_num_processors(), 8u);
+	GThread *threads[8];
+
+	/* Registers cmark's extensions once, before any worker needs them. */
+	cmark_node_free(markdown_parse("", 0, "", 1, diags));
+	if (paths->len < 64)
+		workers = 1;
+	for (guint w = 1; w < workers; w++)
+		threads[w] = g_thread_new("read", read_worker, &job);
+	read_worker(&job);
+	for (guint w = 1; w < workers; w++)
+		g_thread_join(threads[w]);
+	for (guint i = 0; i < paths->len; i++) {
+		project->files_read++;
+		if (job.records[i] != NULL)
+			graph_add(project->graph, job.records[i]);
+		diag_list_move(diags, job.diags[i]);
+		diag_list_free(job.diags[i]);
+	}
+	g_free(job.records);
+	g_free(job.diags);
 }
 
 static int
@@ -117,7 +181,7 @@ compare_names(gconstpointer a, gconstpointer b)
 }
 
 static void
-walk_folder(Project *project, const char *path, int depth, DiagList *diags)
+walk_folder(const char *path, int depth, GPtrArray *found, DiagList *diags)
 {
 	GError *error = NULL;
 	GDir *dir;
@@ -152,11 +216,13 @@ walk_folder(Project *project, const char *path, int depth, DiagList *diags)
 			/* Symbolic links to folders are not followed: they can form
 			 * loops, and records belong inside the repository. */
 			if (!g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-				walk_folder(project, child, depth + 1, diags);
+				walk_folder(child, depth + 1, found, diags);
+			g_free(child);
 		} else if (g_str_has_suffix(child, ".md")) {
-			project_read_record_file(project, child, diags);
+			g_ptr_array_add(found, child);
+		} else {
+			g_free(child);
 		}
-		g_free(child);
 	}
 	g_ptr_array_free(names, TRUE);
 }
@@ -267,6 +333,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 {
 	Project *project = g_new0(Project, 1);
 	char *file = g_build_filename(dir, "dossier.yaml", NULL);
+	GPtrArray *paths;
 
 	project->dir = g_strdup(dir);
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
@@ -298,6 +365,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	}
 	bind_scales(project, diags);
 	project->graph = graph_new(project->model);
+	paths = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < project->record_dirs->len; i++) {
 		const char *rel = g_ptr_array_index(project->record_dirs, i);
 		/* Paths in diagnostics read "records/x.md", not "./records/x.md". */
@@ -307,9 +375,11 @@ project_open(const char *dir, DiagList *diags, GError **error)
 			diag_add(diags, DIAG_IO_ERROR, src_pos(project->file, 0, 0),
 			         "records folder '%s' does not exist or is not a folder", path);
 		else
-			walk_folder(project, path, 0, diags);
+			walk_folder(path, 0, paths, diags);
 		g_free(path);
 	}
+	read_records(project, paths, diags);
+	g_ptr_array_free(paths, TRUE);
 	if (project->graph->records->len == 0)
 		diag_add(diags, DIAG_NO_RECORDS, src_pos(project->file, 0, 0),
 		         "no record found in the records folders");

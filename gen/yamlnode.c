@@ -51,8 +51,11 @@ mark_pos(const Builder *b, yaml_mark_t mark)
 	size_t offset = mark.index;
 	int line = 0, col = 0;
 
-	if (mark.line != 0 || mark.column != 0 || offset == 0)
-		return src_pos(b->file, b->first_line + (int)mark.line, (int)mark.column + 1);
+	if (mark.line != 0 || mark.column != 0 || offset == 0) {
+		SrcPos pos = {b->file, b->first_line + (int)mark.line, (int)mark.column + 1};
+
+		return pos;
+	}
 	if (offset > b->len)
 		offset = b->len;
 	for (size_t i = 0; i < offset; i++) {
@@ -181,8 +184,9 @@ yaml_doc_parse(const char *text, size_t len, const char *file, int first_line,
 {
 	yaml_parser_t parser;
 	yaml_event_t event;
-	Builder b = {text, len, file, first_line, diags, limits ? limits : &yaml_default_limits,
-	             NULL, NULL, 0};
+	/* Interned once here, so node positions can share the pointer. */
+	Builder b = {text, len, g_intern_string(file), first_line, diags,
+	             limits ? limits : &yaml_default_limits, NULL, NULL, 0};
 	GArray *stack = g_array_new(FALSE, FALSE, sizeof(Frame));
 	gboolean ok = FALSE, done = FALSE, seen_document = FALSE;
 
