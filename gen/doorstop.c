@@ -32,7 +32,7 @@ find_documents(const char *dir, int depth, GPtrArray *found)
 	GDir *gdir;
 	const char *name;
 	GPtrArray *names;
-	char *config = g_build_filename(dir, ".doorstop.yml", NULL);
+	char *config = project_path(dir, ".doorstop.yml");
 
 	if (g_file_test(config, G_FILE_TEST_IS_REGULAR))
 		g_ptr_array_add(found, g_strdup(dir));
@@ -46,7 +46,7 @@ find_documents(const char *dir, int depth, GPtrArray *found)
 	g_dir_close(gdir);
 	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
 	for (guint i = 0; i < names->len; i++) {
-		char *child = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+		char *child = project_path(dir, g_ptr_array_index(names, i));
 
 		if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
 		    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
@@ -87,7 +87,7 @@ read_document(const char *dir, DiagList *diags)
 	const char *format;
 
 	doc->dir = g_strdup(dir);
-	doc->config = g_build_filename(dir, ".doorstop.yml", NULL);
+	doc->config = project_path(dir, ".doorstop.yml");
 	if (!source_read(doc->config, diags, &src)) {
 		document_free(doc);
 		return NULL;
@@ -326,7 +326,7 @@ read_items(Project *project, const Document *doc, DiagList *diags)
 	g_dir_close(dir);
 	g_ptr_array_sort(names, compare_strings);
 	for (guint i = 0; i < names->len; i++) {
-		char *path = g_build_filename(doc->dir, g_ptr_array_index(names, i), NULL);
+		char *path = project_path(doc->dir, g_ptr_array_index(names, i));
 
 		if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
 			read_item(project, doc, path, diags, &stamps);

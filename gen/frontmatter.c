@@ -148,19 +148,19 @@ source_read(const char *path, DiagList *diags, SourceText *out)
 	/* The size is checked before reading, so a huge file costs nothing;
 	 * a file that grows in between is caught by the second check. */
 	if (g_stat(path, &st) == 0 && (guint64)st.st_size > SOURCE_MAX_BYTES) {
-		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 0, 0),
+		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 1, 1),
 		         "file is %" G_GUINT64_FORMAT " bytes, over the limit of %u; it is skipped",
 		         (guint64)st.st_size, SOURCE_MAX_BYTES);
 		return FALSE;
 	}
 	if (!g_file_get_contents(path, &bytes, &len, &error)) {
-		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 0, 0), "cannot read file: %s",
+		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 1, 1), "cannot read file: %s",
 		         error->message);
 		g_error_free(error);
 		return FALSE;
 	}
 	if (len > SOURCE_MAX_BYTES) {
-		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 0, 0),
+		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 1, 1),
 		         "file is %zu bytes, over the limit of %u; it is skipped", (size_t)len,
 		         SOURCE_MAX_BYTES);
 		g_free(bytes);

@@ -20,10 +20,21 @@ project_free(Project *project)
 	yaml_doc_free(project->doc);
 	if (project->record_dirs)
 		g_ptr_array_free(project->record_dirs, TRUE);
+	if (project->record_dir_pos)
+		g_array_free(project->record_dir_pos, TRUE);
 	g_free(project->dir);
 	g_free(project->file);
 	g_free(project->paper);
 	g_free(project);
+}
+
+char *
+project_path(const char *dir, const char *relative)
+{
+	/* Paths in diagnostics read "records/x.md", not "./records/x.md". */
+	if (strcmp(dir, ".") == 0 || strcmp(dir, "./") == 0)
+		return g_strdup(relative);
+	return g_build_filename(dir, relative, NULL);
 }
 
 char *
@@ -282,11 +293,26 @@ load_settings(Project *project, DiagList *diags, GError **error)
 		return FALSE;
 	}
 
-	project->record_dirs = yaml_read_string_list(yaml_map_get(root, "records"),
-	                                             DIAG_PROJECT_INVALID, diags, "records");
+	node = yaml_map_get(root, "records");
+	project->record_dirs = yaml_read_string_list(node, DIAG_PROJECT_INVALID, diags, "records");
+	project->record_dir_pos = g_array_new(FALSE, FALSE, sizeof(SrcPos));
 	if (project->record_dirs == NULL) {
+		SrcPos pos = src_pos(project->file, 1, 1);
+
 		project->record_dirs = g_ptr_array_new_with_free_func(g_free);
 		g_ptr_array_add(project->record_dirs, g_strdup("records"));
+		g_array_append_val(project->record_dir_pos, pos);
+	} else {
+		for (guint i = 0; i < project->record_dirs->len; i++) {
+			/* Entries that were not texts were dropped, so match by
+			 * position only when the counts agree. */
+			const YamlNode *entry = node->kind == YAML_NODE_SEQUENCE &&
+			                                node->children->len == project->record_dirs->len
+			                            ? g_ptr_array_index(node->children, i)
+			                            : node;
+
+			g_array_append_val(project->record_dir_pos, entry->pos);
+		}
 	}
 	project->paper = yaml_read_string(yaml_map_get(root, "paper"), DIAG_PROJECT_INVALID,
 	                                  diags, "paper");
@@ -332,7 +358,7 @@ Project *
 project_open(const char *dir, DiagList *diags, GError **error)
 {
 	Project *project = g_new0(Project, 1);
-	char *file = g_build_filename(dir, "dossier.yaml", NULL);
+	char *file = project_path(dir, "dossier.yaml");
 	GPtrArray *paths;
 
 	project->dir = g_strdup(dir);
@@ -368,12 +394,12 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	paths = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < project->record_dirs->len; i++) {
 		const char *rel = g_ptr_array_index(project->record_dirs, i);
-		/* Paths in diagnostics read "records/x.md", not "./records/x.md". */
-		char *path = strcmp(dir, ".") == 0 ? g_strdup(rel) : g_build_filename(dir, rel, NULL);
+		char *path = project_path(dir, rel);
 
 		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
-			diag_add(diags, DIAG_IO_ERROR, src_pos(project->file, 0, 0),
-			         "records folder '%s' does not exist or is not a folder", path);
+			diag_add(diags, DIAG_IO_ERROR, g_array_index(project->record_dir_pos, SrcPos, i),
+			         "records folder '%s' does not exist or is not a folder; nothing is read "
+			         "from it", path);
 		else
 			walk_folder(path, 0, paths, diags);
 		g_free(path);
@@ -381,7 +407,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	read_records(project, paths, diags);
 	g_ptr_array_free(paths, TRUE);
 	if (project->graph->records->len == 0)
-		diag_add(diags, DIAG_NO_RECORDS, src_pos(project->file, 0, 0),
+		diag_add(diags, DIAG_NO_RECORDS, src_pos(project->file, 1, 1),
 		         "no record found in the records folders");
 	graph_resolve(project->graph, diags);
 	return project;

@@ -18,6 +18,7 @@ typedef struct {
 	Model *model;     /* owned */
 	RiskPolicy *risk; /* owned, NULL when none is configured */
 	GPtrArray *record_dirs; /* char*, relative to dir */
+	GArray *record_dir_pos; /* SrcPos of each entry in dossier.yaml */
 	char *paper;
 	gboolean doorstop;
 	Graph *graph;     /* owned */
@@ -35,6 +36,9 @@ void project_check(Project *project, DiagList *diags);
 
 /* Reads one record file into the graph; exposed for tests and importers. */
 void project_read_record_file(Project *project, const char *path, DiagList *diags);
+
+/* Joins a path below the project folder, leaving out a leading "./". */
+char *project_path(const char *dir, const char *relative);
 
 /* Finds a model file by name (`medical-device`) or path; returns a new
  * string or NULL. */
