@@ -12,18 +12,24 @@ typedef struct {
 	char *parent; /* parent document's prefix, or NULL for a root */
 	gboolean markdown;
 	RecordType *type;
-} Document;
+} DoorstopDocument;
 
 static void
 document_free(gpointer data)
 {
-	Document *doc = data;
+	DoorstopDocument *doc = data;
 
 	g_free(doc->dir);
 	g_free(doc->config);
 	g_free(doc->prefix);
 	g_free(doc->parent);
 	g_free(doc);
+}
+
+static int
+compare_strings(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static void
@@ -44,7 +50,7 @@ find_documents(const char *dir, int depth, GPtrArray *found)
 		if (name[0] != '.')
 			g_ptr_array_add(names, g_strdup(name));
 	g_dir_close(gdir);
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, compare_strings);
 	for (guint i = 0; i < names->len; i++) {
 		char *child = project_path(dir, g_ptr_array_index(names, i));
 
@@ -54,12 +60,6 @@ find_documents(const char *dir, int depth, GPtrArray *found)
 		g_free(child);
 	}
 	g_ptr_array_free(names, TRUE);
-}
-
-static int
-compare_strings(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 gboolean
@@ -74,13 +74,13 @@ doorstop_detect(const char *dir)
 	return any;
 }
 
-static Document *
+static DoorstopDocument *
 read_document(const char *dir, DiagList *diags)
 {
 	static const char *const known[] = {"settings", "attributes", NULL};
 	static const char *const settings_keys[] = {"digits", "prefix", "sep", "parent",
 	                                            "itemformat", NULL};
-	Document *doc = g_new0(Document, 1);
+	DoorstopDocument *doc = g_new0(DoorstopDocument, 1);
 	SourceText src;
 	YamlDoc *yaml;
 	const YamlNode *settings;
@@ -118,7 +118,7 @@ read_document(const char *dir, DiagList *diags)
 }
 
 static void
-define_type(Model *model, Document *doc, const GPtrArray *docs)
+define_type(Model *model, DoorstopDocument *doc, const GPtrArray *docs)
 {
 	static const struct {
 		const char *name;
@@ -144,11 +144,11 @@ define_type(Model *model, Document *doc, const GPtrArray *docs)
 	links->targets = g_ptr_array_new_with_free_func(g_free);
 	for (guint i = 0; i < docs->len; i++)
 		g_ptr_array_add(links->targets,
-		                g_strdup(((const Document *)g_ptr_array_index(docs, i))->prefix));
+		                g_strdup(((const DoorstopDocument *)g_ptr_array_index(docs, i))->prefix));
 }
 
 static void
-add_rules(Model *model, const Document *doc)
+add_rules(Model *model, const DoorstopDocument *doc)
 {
 	Rule *r;
 
@@ -229,7 +229,7 @@ read_links(Record *record, const YamlNode *links, DiagList *diags, guint *stamps
 }
 
 static void
-read_item(Project *project, const Document *doc, const char *path, DiagList *diags,
+read_item(Project *project, const DoorstopDocument *doc, const char *path, DiagList *diags,
           guint *stamps)
 {
 	SourceText src;
@@ -308,7 +308,7 @@ out_names:
 }
 
 static void
-read_items(Project *project, const Document *doc, DiagList *diags)
+read_items(Project *project, const DoorstopDocument *doc, DiagList *diags)
 {
 	GDir *dir = g_dir_open(doc->dir, 0, NULL);
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -349,16 +349,16 @@ doorstop_load(Project *project, DiagList *diags)
 
 	find_documents(project->dir, 0, dirs);
 	for (guint i = 0; i < dirs->len; i++) {
-		Document *doc = read_document(g_ptr_array_index(dirs, i), diags);
+		DoorstopDocument *doc = read_document(g_ptr_array_index(dirs, i), diags);
 
 		if (doc != NULL)
 			g_ptr_array_add(docs, doc);
 	}
 	for (guint i = 0; i < docs->len; i++) {
-		Document *doc = g_ptr_array_index(docs, i);
+		DoorstopDocument *doc = g_ptr_array_index(docs, i);
 
 		for (guint j = 0; j < i; j++) {
-			const Document *other = g_ptr_array_index(docs, j);
+			const DoorstopDocument *other = g_ptr_array_index(docs, j);
 
 			if (strcmp(other->prefix, doc->prefix) == 0)
 				diag_add(diags, DIAG_DOORSTOP_INVALID, src_pos(doc->config, 1, 1),
@@ -372,7 +372,7 @@ doorstop_load(Project *project, DiagList *diags)
 		add_rules(project->model, doc);
 	}
 	for (guint i = 0; i < docs->len; i++) {
-		const Document *doc = g_ptr_array_index(docs, i);
+		const DoorstopDocument *doc = g_ptr_array_index(docs, i);
 
 		if (doc->parent != NULL && model_type(project->model, doc->parent) == NULL)
 			diag_add(diags, DIAG_DOORSTOP_INVALID, src_pos(doc->config, 1, 1),

@@ -2,7 +2,10 @@
  * diagnostics and sets the exit status (0 clean, 1 errors, 2 usage or
  * system error). Only this file writes to the terminal. */
 #include "check.h"
+#include "package.h"
 #include "project.h"
+#include "render-pdf.h"
+#include "template.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  check [DIR]          check the records repository in DIR (default: .)\n"
+	"  build [DIR]          check, then write the documents of a submission package\n"
 	"  trace ID             print what ID traces to (--up) and from (--down)\n"
 	"  matrix FROM TO       trace matrix from records of type FROM to type TO\n"
 	"  help                 print this help\n"
@@ -270,52 +274,6 @@ csv_field(GString *out, const char *text)
 	g_string_append_c(out, '"');
 }
 
-/* Collects the records of type `to` that r reaches by following links in
- * one direction, for both directions. The search does not pass through
- * other records of either end type: a requirement's row lists the tests
- * that verify it, not those of the requirements derived from it. */
-static GPtrArray *
-connected_of_type(const Graph *graph, const Record *r, const char *from, const char *to)
-{
-	GPtrArray *found = g_ptr_array_new();
-	guint8 *visited = g_new(guint8, graph->records->len);
-
-	for (int pass = 0; pass < 2; pass++) {
-		gboolean upstream = pass == 0;
-		GPtrArray *queue = g_ptr_array_new();
-
-		memset(visited, 0, graph->records->len);
-		visited[r->index] = 1;
-		g_ptr_array_add(queue, (gpointer)r);
-		for (guint head = 0; head < queue->len; head++) {
-			const Record *c = g_ptr_array_index(queue, head);
-			const GPtrArray *links = upstream ? c->links : c->incoming;
-
-			if (c != r && c->type != NULL) {
-				if (strcmp(c->type->name, to) == 0) {
-					if (!g_ptr_array_find(found, c, NULL))
-						g_ptr_array_add(found, (gpointer)c);
-					continue;
-				}
-				if (strcmp(c->type->name, from) == 0)
-					continue;
-			}
-			for (guint i = 0; i < links->len; i++) {
-				const Link *link = g_ptr_array_index(links, i);
-				const Record *next = upstream ? link->to : link->from;
-
-				if (next != NULL && !visited[next->index]) {
-					visited[next->index] = 1;
-					g_ptr_array_add(queue, (gpointer)next);
-				}
-			}
-		}
-		g_ptr_array_free(queue, TRUE);
-	}
-	g_free(visited);
-	return found;
-}
-
 static int
 compare_by_index(gconstpointer a, gconstpointer b)
 {
@@ -378,7 +336,7 @@ command_matrix(int argc, char **argv)
 		if (r->type == NULL || strcmp(r->type->name, argv[2]) != 0 ||
 		    graph_find(project->graph, r->id) != r)
 			continue;
-		linked = connected_of_type(project->graph, r, argv[2], argv[3]);
+		linked = graph_connected(project->graph, r, argv[2], argv[3]);
 		g_ptr_array_sort(linked, compare_by_index);
 		rows++;
 		if (linked->len == 0)
@@ -420,6 +378,228 @@ out:
 	return status;
 }
 
+/* Returns the date every output carries, as ISO 8601 in UTC: from
+ * SOURCE_DATE_EPOCH when set, else the project's release date. Never the
+ * clock, so two builds of the same input are byte-identical. */
+static char *
+build_date(const Project *project, DiagList *diags)
+{
+	const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+	const char *release = yaml_scalar(yaml_map_get(project->settings, "release_date"));
+
+	if (epoch != NULL && epoch[0] != '\0') {
+		guint64 seconds;
+		GDateTime *dt;
+		char *text;
+
+		if (g_ascii_string_to_unsigned(epoch, 10, 0, G_MAXINT64 / 2, &seconds, NULL) &&
+		    (dt = g_date_time_new_from_unix_utc((gint64)seconds)) != NULL) {
+			text = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+			g_date_time_unref(dt);
+			return text;
+		}
+		diag_add(diags, DIAG_PROJECT_INVALID, src_pos(NULL, 0, 0),
+		         "SOURCE_DATE_EPOCH='%s' is not a count of seconds; it is ignored", epoch);
+	}
+	if (release != NULL && check_value_kind(FIELD_DATE, release) == NULL)
+		return g_strdup_printf("%sT00:00:00Z", release);
+	diag_add(diags, DIAG_PROJECT_INVALID, project->file ? src_pos(project->file, 1, 1) : src_pos(NULL, 0, 0),
+	         "no valid project.release_date (YYYY-MM-DD) and no SOURCE_DATE_EPOCH; documents "
+	         "are dated 1970-01-01");
+	return g_strdup("1970-01-01T00:00:00Z");
+}
+
+static char *
+find_data_dir(const char *name)
+{
+	const char *roots[] = {g_getenv("DOSSIER_DATADIR"), DOSSIER_PKGDATADIR, DOSSIER_SRCDIR};
+
+	for (guint i = 0; i < G_N_ELEMENTS(roots); i++) {
+		char *path;
+
+		if (roots[i] == NULL || roots[i][0] == '\0')
+			continue;
+		path = g_build_filename(roots[i], name, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			return path;
+		g_free(path);
+	}
+	return NULL;
+}
+
+static gboolean
+write_reports(Package *package, const DiagList *diags, GError **error)
+{
+	char *text_path = package_file(package, "check-report.txt");
+	char *sarif_path = package_file(package, "check-report.sarif");
+	char *sarif = diag_to_sarif(diags, PACKAGE_VERSION);
+	FILE *out = fopen(text_path, "w");
+	gboolean ok = out != NULL;
+
+	if (out != NULL) {
+		diag_print_text(diags, out, FALSE);
+		fprintf(out, "%u errors, %u warnings, %u notes\n", diags->counts[DIAG_ERROR],
+		        diags->counts[DIAG_WARNING], diags->counts[DIAG_NOTE]);
+		ok = fclose(out) == 0;
+	}
+	if (!ok)
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write %s", text_path);
+	else
+		ok = g_file_set_contents(sarif_path, sarif, -1, error);
+	g_free(sarif);
+	g_free(text_path);
+	g_free(sarif_path);
+	return ok;
+}
+
+static int
+command_build(int argc, char **argv)
+{
+	char *out_dir = NULL, *profile = NULL, *only = NULL;
+	gboolean quiet = FALSE;
+	GOptionEntry entries[] = {
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+		 "Folder that receives the package folder (default: DIR/out)", "OUT"},
+		{"profile", 'p', 0, G_OPTION_ARG_STRING, &profile,
+		 "Template profile (default: project.profile, else fda-premarket)", "NAME"},
+		{"only", 0, 0, G_OPTION_ARG_STRING, &only, "Write only this format: pdf", "FORMAT"},
+		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		 "Print only diagnostics and the package path", NULL},
+		{NULL}};
+	const char *dir;
+	DiagList *diags = NULL, *build_diags = NULL;
+	Project *project = NULL;
+	GPtrArray *templates = NULL;
+	PdfRenderer *renderer = NULL;
+	Package *package = NULL;
+	char *templates_dir = NULL, *fonts_dir = NULL, *date = NULL, *name = NULL;
+	GError *error = NULL;
+	gboolean progress;
+	int status = EXIT_USAGE;
+	guint total_pages = 0;
+
+	if (!parse_options("build", "[DIR]",
+	                   "Check the records repository in DIR, then expand every template of "
+	                   "the profile into a PDF in a package folder OUT/DEVICE-VERSION. The "
+	                   "folder is written beside the target and renamed into place only "
+	                   "when every file was written.\nExit status: 0 clean, 1 the check "
+	                   "found errors (the package is still written), 2 usage or system "
+	                   "error (no package is written).",
+	                   entries, &argc, &argv))
+		return EXIT_USAGE;
+	if (only != NULL && strcmp(only, "pdf") != 0) {
+		fprintf(stderr, "dossier build: invalid format '%s' for --only; use pdf\n", only);
+		goto out;
+	}
+	if (argc > 3) {
+		fprintf(stderr, "dossier build: too many arguments; give one folder\n");
+		goto out;
+	}
+	dir = argc == 3 ? argv[2] : ".";
+	progress = !quiet && isatty(fileno(stderr)) && g_getenv("CI") == NULL;
+	diags = diag_list_new();
+	build_diags = diag_list_new();
+	project = open_project(dir, diags);
+	if (project == NULL)
+		goto out;
+	project_check(project, diags);
+	diag_list_sort(diags);
+
+	if (profile == NULL)
+		profile = g_strdup(yaml_scalar(yaml_map_get(project->settings, "profile"))
+		                       ? yaml_scalar(yaml_map_get(project->settings, "profile"))
+		                       : "fda-premarket");
+	templates_dir = template_find_profile(project, profile);
+	fonts_dir = find_data_dir("fonts");
+	if (templates_dir == NULL || fonts_dir == NULL) {
+		fprintf(stderr, "dossier build: %s not found (looked in %s/templates, "
+		        "$DOSSIER_DATADIR and %s)\n",
+		        templates_dir == NULL ? "template profile" : "fonts folder", dir,
+		        DOSSIER_PKGDATADIR);
+		goto out;
+	}
+	templates = template_list(templates_dir, build_diags);
+	if (templates->len == 0) {
+		fprintf(stderr, "dossier build: no NNN-name.md template in %s\n", templates_dir);
+		goto out;
+	}
+	if (out_dir == NULL)
+		out_dir = project_path(dir, "out");
+	date = build_date(project, build_diags);
+	{
+		RenderOptions options = {fonts_dir, project->paper && strcmp(project->paper, "a4") == 0,
+		                         "dossier " PACKAGE_VERSION};
+
+		renderer = pdf_renderer_new(&options, &error);
+	}
+	if (renderer == NULL)
+		goto fail;
+	name = package_name(yaml_scalar(yaml_map_get(project->settings, "device_name")),
+	                    yaml_scalar(yaml_map_get(project->settings, "version")));
+	package = package_begin(out_dir, name, &error);
+	if (package == NULL)
+		goto fail;
+	for (guint i = 0; i < templates->len; i++) {
+		const TemplateFile *t = g_ptr_array_index(templates, i);
+		Document *doc = template_expand(t, project, diags, build_diags);
+		char *file, *path;
+		int pages = 0;
+		gboolean ok;
+
+		if (doc == NULL)
+			continue;
+		g_free(doc->date);
+		doc->date = g_strdup(date);
+		file = g_strconcat(t->stem, ".pdf", NULL);
+		path = package_file(package, file);
+		if (progress)
+			fprintf(stderr, "[%u/%u] %s ...", i + 1, templates->len, file);
+		ok = pdf_renderer_render(renderer, doc, path, build_diags, &pages, &error);
+		if (progress)
+			fprintf(stderr, " %d pages\n", pages);
+		total_pages += (guint)pages;
+		g_free(path);
+		g_free(file);
+		doc_free(doc);
+		if (!ok)
+			goto fail;
+	}
+	diag_list_sort(build_diags);
+	diag_list_move(diags, build_diags);
+	if (!write_reports(package, diags, &error) || !package_commit(package, &error))
+		goto fail;
+	diag_print_text(diags, stderr, use_colour(stderr));
+	if (progress)
+		fprintf(stderr, "%u documents, %u pages; %u errors, %u warnings\n", templates->len,
+		        total_pages, diags->counts[DIAG_ERROR], diags->counts[DIAG_WARNING]);
+	printf("%s\n", package->final);
+	status = exit_status(diags, FALSE);
+	goto out;
+fail:
+	diag_list_move(diags, build_diags);
+	diag_print_text(diags, stderr, use_colour(stderr));
+	fprintf(stderr, "dossier build: error: %s; no package was written\n",
+	        error ? error->message : "see the diagnostics above");
+	g_clear_error(&error);
+	status = EXIT_USAGE;
+out:
+	package_free(package);
+	pdf_renderer_free(renderer);
+	if (templates != NULL)
+		g_ptr_array_free(templates, TRUE);
+	project_free(project);
+	diag_list_free(diags);
+	diag_list_free(build_diags);
+	g_free(templates_dir);
+	g_free(fonts_dir);
+	g_free(date);
+	g_free(name);
+	g_free(out_dir);
+	g_free(profile);
+	g_free(only);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -444,6 +624,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(command, "check") == 0)
 		return command_check(argc, argv);
+	if (strcmp(command, "build") == 0)
+		return command_build(argc, argv);
 	if (strcmp(command, "trace") == 0)
 		return command_trace(argc, argv);
 	if (strcmp(command, "matrix") == 0)

@@ -53,7 +53,7 @@ markdown_parse(const char *text, size_t len, const char *file, int first_line, D
 	cmark_parser_free(parser);
 
 	depth = max_block_depth(tree);
-	if (depth > MARKDOWN_MAX_DEPTH)
+	if (depth > MARKDOWN_MAX_DEPTH && diags != NULL)
 		diag_add(diags, DIAG_MARKDOWN_LIMIT, src_pos(file, first_line, 1),
 		         "the body nests lists and quotes %d levels deep, over the limit of %d",
 		         depth, MARKDOWN_MAX_DEPTH);
@@ -180,4 +180,309 @@ markdown_collect_refs(Record *record, cmark_node *tree, DiagList *diags)
 			p++;
 	}
 	g_free(mask);
+}
+
+static gboolean
+is_id_char(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '_';
+}
+
+static void
+add_xref(GPtrArray *inlines, const char *id, const char *label)
+{
+	DocInline *x = doc_inline_new(DOC_XREF, NULL);
+
+	x->target = doc_anchor_for("", id);
+	doc_inlines_add_text(x->children, label);
+	g_ptr_array_add(inlines, x);
+}
+
+void
+markdown_text_inlines(const char *text, const MarkdownContext *ctx, GPtrArray *inlines)
+{
+	GString *plain = g_string_new(NULL);
+	const char *p = text;
+
+	while (*p) {
+		if (p[0] == '[' && p[1] == '[') {
+			const char *end = strstr(p + 2, "]]");
+
+			if (end != NULL && memchr(p + 2, '[', (size_t)(end - p - 2)) == NULL &&
+			    end - p - 2 < 200) {
+				char *id = g_strstrip(g_strndup(p + 2, (gsize)(end - p - 2)));
+
+				if (id[0] != '\0' && ctx->is_record(ctx->data, id)) {
+					doc_inlines_add_text(inlines, plain->str);
+					g_string_truncate(plain, 0);
+					add_xref(inlines, id, id);
+					g_free(id);
+					p = end + 2;
+					continue;
+				}
+				g_free(id);
+			}
+		}
+		/* A bare ID: a run of ID characters that starts a word. */
+		if (is_id_char(*p) && (p == text || !is_id_char(p[-1]))) {
+			const char *q = p;
+			char *word;
+
+			while (is_id_char(*q))
+				q++;
+			/* A trailing dash or underscore belongs to the sentence. */
+			while (q > p && (q[-1] == '-' || q[-1] == '_'))
+				q--;
+			word = g_strndup(p, (gsize)(q - p));
+			if (q > p && strchr(word, '-') != NULL && ctx->is_record(ctx->data, word)) {
+				doc_inlines_add_text(inlines, plain->str);
+				g_string_truncate(plain, 0);
+				add_xref(inlines, word, word);
+				g_free(word);
+				p = q;
+				continue;
+			}
+			g_free(word);
+			g_string_append_len(plain, p, (gssize)MAX(q - p, 1));
+			p += MAX(q - p, 1);
+			continue;
+		}
+		g_string_append_c(plain, *p);
+		p++;
+	}
+	doc_inlines_add_text(inlines, plain->str);
+	g_string_free(plain, TRUE);
+}
+
+typedef struct {
+	const MarkdownContext *ctx;
+	GPtrArray *notes;        /* DocBlock* of DOC_PARAGRAPH notes, in order */
+	GHashTable *note_number; /* label -> number */
+} Converter;
+
+static void convert_inlines(Converter *c, cmark_node *node, GPtrArray *out);
+static void convert_blocks(Converter *c, cmark_node *first, GPtrArray *out);
+
+static SrcPos
+node_pos(const Converter *c, cmark_node *node)
+{
+	int line = cmark_node_get_start_line(node);
+
+	return src_pos(c->ctx->file, line > 0 ? c->ctx->first_line + line - 1 : c->ctx->first_line,
+	               MAX(cmark_node_get_start_column(node), 1));
+}
+
+static const char *
+type_string(cmark_node *node)
+{
+	return cmark_node_get_type_string(node);
+}
+
+static void
+convert_children(Converter *c, cmark_node *node, DocInline *parent, GPtrArray *out)
+{
+	convert_inlines(c, cmark_node_first_child(node), parent->children);
+	g_ptr_array_add(out, parent);
+}
+
+static void
+convert_inlines(Converter *c, cmark_node *node, GPtrArray *out)
+{
+	for (; node != NULL; node = cmark_node_next(node)) {
+		const char *literal = cmark_node_get_literal(node);
+
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_TEXT:
+			markdown_text_inlines(literal ? literal : "", c->ctx, out);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			doc_inlines_add_text(out, " ");
+			break;
+		case CMARK_NODE_LINEBREAK:
+			g_ptr_array_add(out, doc_inline_new(DOC_LINE_BREAK, NULL));
+			break;
+		case CMARK_NODE_CODE:
+			g_ptr_array_add(out, doc_inline_new(DOC_CODE, literal ? literal : ""));
+			break;
+		case CMARK_NODE_HTML_INLINE:
+			/* Raw HTML is shown as written, never interpreted. */
+			doc_inlines_add_text(out, literal);
+			break;
+		case CMARK_NODE_EMPH:
+			convert_children(c, node, doc_inline_new(DOC_EMPHASIS, NULL), out);
+			break;
+		case CMARK_NODE_STRONG:
+			convert_children(c, node, doc_inline_new(DOC_STRONG, NULL), out);
+			break;
+		case CMARK_NODE_LINK: {
+			DocInline *link = doc_inline_new(DOC_LINK, NULL);
+
+			link->target = g_strdup(cmark_node_get_url(node));
+			convert_children(c, node, link, out);
+			break;
+		}
+		case CMARK_NODE_IMAGE: {
+			/* An inline image keeps its description in the text flow. */
+			GString *alt = g_string_new("[image: ");
+			DocInline *tmp = doc_inline_new(DOC_STRONG, NULL);
+
+			convert_inlines(c, cmark_node_first_child(node), tmp->children);
+			doc_inlines_text(tmp->children, alt);
+			g_string_append_printf(alt, " (%s)]", cmark_node_get_url(node));
+			doc_inlines_add_text(out, alt->str);
+			doc_inline_free(tmp);
+			g_string_free(alt, TRUE);
+			break;
+		}
+		case CMARK_NODE_FOOTNOTE_REFERENCE: {
+			const char *label = literal ? literal : "?";
+			gpointer number = g_hash_table_lookup(c->note_number, label);
+			char *text;
+
+			if (number == NULL) {
+				number = GINT_TO_POINTER(g_hash_table_size(c->note_number) + 1);
+				g_hash_table_insert(c->note_number, g_strdup(label), number);
+			}
+			text = g_strdup_printf("%d", GPOINTER_TO_INT(number));
+			g_ptr_array_add(out, doc_inline_new(DOC_FOOTNOTE, text));
+			g_free(text);
+			break;
+		}
+		default:
+			if (strcmp(type_string(node), "strikethrough") == 0)
+				convert_children(c, node, doc_inline_new(DOC_STRIKE, NULL), out);
+			else if (cmark_node_first_child(node) != NULL)
+				convert_inlines(c, cmark_node_first_child(node), out);
+			else if (literal != NULL)
+				doc_inlines_add_text(out, literal);
+		}
+	}
+}
+
+static DocBlock *
+convert_table(Converter *c, cmark_node *node)
+{
+	guint columns = 0, header_rows = 0;
+	DocBlock *b = doc_block_new(DOC_TABLE, node_pos(c, node));
+
+	for (cmark_node *row = cmark_node_first_child(node); row; row = cmark_node_next(row)) {
+		guint n = 0;
+
+		for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell))
+			n++;
+		columns = MAX(columns, n);
+		if (strcmp(type_string(row), "table_header") == 0)
+			header_rows++;
+	}
+	b->table = doc_table_new(MAX(columns, 1), header_rows);
+	for (cmark_node *row = cmark_node_first_child(node); row; row = cmark_node_next(row)) {
+		GPtrArray *cells = doc_table_add_row(b->table);
+		guint i = 0;
+
+		for (cmark_node *cell = cmark_node_first_child(row); cell && i < columns;
+		     cell = cmark_node_next(cell), i++) {
+			DocBlock *p = doc_block_new(DOC_PARAGRAPH, node_pos(c, cell));
+
+			convert_inlines(c, cmark_node_first_child(cell), p->inlines);
+			g_ptr_array_add(doc_table_cell(cells, i), p);
+		}
+	}
+	return b;
+}
+
+static void
+convert_blocks(Converter *c, cmark_node *node, GPtrArray *out)
+{
+	for (; node != NULL; node = cmark_node_next(node)) {
+		SrcPos pos = node_pos(c, node);
+		DocBlock *b = NULL;
+
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_PARAGRAPH:
+			b = doc_block_new(DOC_PARAGRAPH, pos);
+			convert_inlines(c, cmark_node_first_child(node), b->inlines);
+			break;
+		case CMARK_NODE_HEADING:
+			b = doc_block_new(DOC_HEADING, pos);
+			b->level = MIN(cmark_node_get_heading_level(node) + c->ctx->heading_offset, 6);
+			convert_inlines(c, cmark_node_first_child(node), b->inlines);
+			break;
+		case CMARK_NODE_BLOCK_QUOTE:
+			b = doc_block_new(DOC_QUOTE, pos);
+			convert_blocks(c, cmark_node_first_child(node), b->children);
+			break;
+		case CMARK_NODE_LIST:
+			b = doc_block_new(DOC_LIST, pos);
+			b->ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+			b->start = cmark_node_get_list_start(node);
+			for (cmark_node *item = cmark_node_first_child(node); item;
+			     item = cmark_node_next(item)) {
+				DocBlock *it = doc_block_new(DOC_LIST_ITEM, node_pos(c, item));
+
+				if (strcmp(type_string(item), "tasklist") == 0)
+					it->task = cmark_gfm_extensions_get_tasklist_item_checked(item) ? 2 : 1;
+				convert_blocks(c, cmark_node_first_child(item), it->children);
+				g_ptr_array_add(b->children, it);
+			}
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+		case CMARK_NODE_HTML_BLOCK:
+			b = doc_block_new(DOC_CODE_BLOCK, pos);
+			b->text = g_strdup(cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "");
+			break;
+		case CMARK_NODE_THEMATIC_BREAK:
+			b = doc_block_new(DOC_RULE, pos);
+			break;
+		case CMARK_NODE_FOOTNOTE_DEFINITION: {
+			const char *label = cmark_node_get_literal(node);
+			gpointer number = label ? g_hash_table_lookup(c->note_number, label) : NULL;
+			DocBlock *note = doc_block_new(DOC_PARAGRAPH, pos);
+			GPtrArray *body = g_ptr_array_new_with_free_func((GDestroyNotify)doc_block_free);
+			char *mark = g_strdup_printf("%d. ", number ? GPOINTER_TO_INT(number)
+			                                            : (int)c->notes->len + 1);
+
+			/* A note is printed as one paragraph: its number, then the
+			 * text of its blocks. */
+			doc_inlines_add_text(note->inlines, mark);
+			convert_blocks(c, cmark_node_first_child(node), body);
+			for (guint i = 0; i < body->len; i++) {
+				DocBlock *part = g_ptr_array_index(body, i);
+
+				if (i > 0)
+					doc_inlines_add_text(note->inlines, " ");
+				while (part->inlines->len > 0)
+					g_ptr_array_add(note->inlines, g_ptr_array_steal_index(part->inlines, 0));
+			}
+			g_ptr_array_add(c->notes, note);
+			g_ptr_array_free(body, TRUE);
+			g_free(mark);
+			break;
+		}
+		default:
+			if (strcmp(type_string(node), "table") == 0)
+				b = convert_table(c, node);
+			else if (cmark_node_first_child(node) != NULL)
+				convert_blocks(c, cmark_node_first_child(node), out);
+		}
+		if (b != NULL)
+			g_ptr_array_add(out, b);
+	}
+}
+
+void
+markdown_to_blocks(cmark_node *tree, const MarkdownContext *ctx, GPtrArray *out)
+{
+	Converter c = {ctx, g_ptr_array_new(), g_hash_table_new_full(g_str_hash, g_str_equal,
+	                                                             g_free, NULL)};
+
+	convert_blocks(&c, cmark_node_first_child(tree), out);
+	if (c.notes->len > 0) {
+		DocBlock *notes = doc_block_new(DOC_NOTES, src_pos(ctx->file, ctx->first_line, 1));
+
+		for (guint i = 0; i < c.notes->len; i++)
+			g_ptr_array_add(notes->children, g_ptr_array_index(c.notes, i));
+		g_ptr_array_add(out, notes);
+	}
+	g_ptr_array_free(c.notes, TRUE);
+	g_hash_table_destroy(c.note_number);
 }

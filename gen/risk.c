@@ -261,6 +261,24 @@ evaluate_record(const RiskPolicy *p, Record *r, DiagList *diags)
 		         (const char *)g_ptr_array_index(p->probability, rp), p->benefit_risk_field);
 }
 
+gboolean
+risk_record_cells(const RiskPolicy *p, const Record *r, int *initial, int *residual)
+{
+	guint ns = p->severity->len;
+	int s = risk_scale_index(p->severity, record_value(r, p->severity_field));
+	int pr = risk_scale_index(p->probability, record_value(r, p->probability_field));
+	const char *rs_text = record_value(r, p->residual_severity_field);
+	const char *rp_text = record_value(r, p->residual_probability_field);
+	int rs = rs_text ? risk_scale_index(p->severity, rs_text) : s;
+	int rp = rp_text ? risk_scale_index(p->probability, rp_text) : pr;
+
+	if (s < 0 || pr < 0 || rs < 0 || rp < 0)
+		return FALSE;
+	*initial = pr * (int)ns + s;
+	*residual = rp * (int)ns + rs;
+	return TRUE;
+}
+
 void
 risk_evaluate(const RiskPolicy *policy, Graph *graph, DiagList *diags)
 {

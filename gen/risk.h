@@ -47,6 +47,11 @@ const GPtrArray *risk_policy_scale(const RiskPolicy *policy, const char *name);
  * not accept. */
 void risk_evaluate(const RiskPolicy *policy, Graph *graph, DiagList *diags);
 
+/* Finds the matrix cells (probability * severity count + severity) of a
+ * record's initial and residual estimate; FALSE when it has none. */
+gboolean risk_record_cells(const RiskPolicy *policy, const Record *record, int *initial,
+                           int *residual);
+
 /* Derives the safety class of every classified record from the worst
  * severity reachable upstream and from its children, stores it as the
  * computed value required_safety_class, and compares it with the declared

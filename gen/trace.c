@@ -350,3 +350,49 @@ graph_dump(const Graph *graph, GString *out)
 		}
 	}
 }
+
+/* Collects the records of type `to` that r reaches by following links in
+ * one direction, for both directions. The search does not pass through
+ * other records of either end type: a requirement's row lists the tests
+ * that verify it, not those of the requirements derived from it. */
+GPtrArray *
+graph_connected(const Graph *graph, const Record *r, const char *from, const char *to)
+{
+	GPtrArray *found = g_ptr_array_new();
+	guint8 *visited = g_new(guint8, graph->records->len);
+
+	for (int pass = 0; pass < 2; pass++) {
+		gboolean upstream = pass == 0;
+		GPtrArray *queue = g_ptr_array_new();
+
+		memset(visited, 0, graph->records->len);
+		visited[r->index] = 1;
+		g_ptr_array_add(queue, (gpointer)r);
+		for (guint head = 0; head < queue->len; head++) {
+			const Record *c = g_ptr_array_index(queue, head);
+			const GPtrArray *links = upstream ? c->links : c->incoming;
+
+			if (c != r && c->type != NULL) {
+				if (strcmp(c->type->name, to) == 0) {
+					if (!g_ptr_array_find(found, c, NULL))
+						g_ptr_array_add(found, (gpointer)c);
+					continue;
+				}
+				if (strcmp(c->type->name, from) == 0)
+					continue;
+			}
+			for (guint i = 0; i < links->len; i++) {
+				const Link *link = g_ptr_array_index(links, i);
+				const Record *next = upstream ? link->to : link->from;
+
+				if (next != NULL && !visited[next->index]) {
+					visited[next->index] = 1;
+					g_ptr_array_add(queue, (gpointer)next);
+				}
+			}
+		}
+		g_ptr_array_free(queue, TRUE);
+	}
+	g_free(visited);
+	return found;
+}

@@ -31,6 +31,13 @@ Record *graph_find(const Graph *graph, const char *id);
  * excluded, in breadth-first order. The array borrows the records. */
 GPtrArray *graph_closure(const Graph *graph, const Record *start, gboolean upstream);
 
+/* Returns the records of type `to` that r reaches by following links in
+ * one direction, for both directions, without passing through other
+ * records of type `from` or `to`, in order of discovery. The array borrows
+ * the records. */
+GPtrArray *graph_connected(const Graph *graph, const Record *r, const char *from,
+                           const char *to);
+
 /* Writes a stable, sorted text dump of records and resolved links, the
  * form golden tests compare. */
 void graph_dump(const Graph *graph, GString *out);

@@ -1,0 +1,128 @@
+/* The document tree: format-neutral blocks and inlines that the template
+ * engine builds and both renderers read. A renderer sees only this tree,
+ * never records, the model or the graph. The document owns every node
+ * and string in it. */
+#ifndef DOSSIER_DOC_H
+#define DOSSIER_DOC_H
+
+#include "diag.h"
+
+typedef enum {
+	DOC_TEXT,       /* text */
+	DOC_EMPHASIS,   /* children */
+	DOC_STRONG,     /* children */
+	DOC_CODE,       /* text */
+	DOC_STRIKE,     /* children */
+	DOC_LINK,       /* target: a URL; children */
+	DOC_XREF,       /* target: an anchor in the document; children */
+	DOC_FOOTNOTE,   /* text: the note's number; blocks: the note */
+	DOC_LINE_BREAK, /* nothing */
+} DocInlineKind;
+
+typedef struct DocBlock DocBlock;
+
+typedef struct {
+	DocInlineKind kind;
+	char *text;
+	char *target;
+	GPtrArray *children; /* DocInline* */
+	GPtrArray *blocks;   /* DocBlock*, footnotes only */
+} DocInline;
+
+typedef enum {
+	DOC_HEADING,     /* level, anchor, inlines */
+	DOC_PARAGRAPH,   /* inlines; anchor optional */
+	DOC_LIST,        /* ordered, start; children are DOC_LIST_ITEM */
+	DOC_LIST_ITEM,   /* children; task: 0 none, 1 open, 2 done */
+	DOC_CODE_BLOCK,  /* text */
+	DOC_QUOTE,       /* children */
+	DOC_TABLE,       /* table */
+	DOC_IMAGE,       /* text: file path; inlines: the alternative text */
+	DOC_CAPTION,     /* inlines */
+	DOC_PAGE_BREAK,  /* nothing */
+	DOC_TOC,         /* nothing: the renderer lists the headings */
+	DOC_RISK_MATRIX, /* matrix */
+	DOC_RULE,        /* a thematic break */
+	DOC_NOTES,       /* children: the footnotes of the preceding content */
+} DocBlockKind;
+
+typedef struct {
+	guint columns;
+	guint header_rows;
+	double *widths; /* relative column widths, summing to 1 */
+	/* Rows: GPtrArray* of cells; a cell is a GPtrArray* of DocBlock*. */
+	GPtrArray *rows;
+} DocTable;
+
+typedef enum {
+	DOC_RISK_ACCEPTABLE,
+	DOC_RISK_ALARP,
+	DOC_RISK_UNACCEPTABLE,
+} DocRiskLevel;
+
+typedef struct {
+	GPtrArray *severity;    /* char*, least to most severe */
+	GPtrArray *probability; /* char*, least to most likely */
+	DocRiskLevel *levels;   /* [p * severity->len + s] */
+	guint *before;          /* hazard counts before risk controls, same indexing */
+	guint *after;           /* and after */
+} DocRiskMatrix;
+
+struct DocBlock {
+	DocBlockKind kind;
+	int level;
+	char *anchor;
+	GPtrArray *inlines;  /* DocInline* */
+	GPtrArray *children; /* DocBlock* */
+	char *text;
+	gboolean ordered;
+	int start;
+	int task;
+	DocTable *table;
+	DocRiskMatrix *matrix;
+	SrcPos pos; /* where the content came from, for renderer warnings */
+};
+
+typedef struct {
+	char *title;
+	char *number;   /* document-control number */
+	char *revision;
+	char *author;
+	char *subject;
+	char *date;     /* ISO 8601 date and time in UTC, for metadata */
+	char *stem;     /* output file name without extension */
+	GPtrArray *blocks; /* DocBlock* */
+} Document;
+
+Document *doc_new(void);
+void doc_free(Document *doc);
+
+DocBlock *doc_block_new(DocBlockKind kind, SrcPos pos);
+void doc_block_free(DocBlock *block);
+DocInline *doc_inline_new(DocInlineKind kind, const char *text);
+void doc_inline_free(DocInline *inline_);
+
+/* Appends a text inline (merging with a preceding text inline). */
+void doc_inlines_add_text(GPtrArray *inlines, const char *text);
+DocBlock *doc_paragraph(const char *text, SrcPos pos);
+
+DocTable *doc_table_new(guint columns, guint header_rows);
+/* Adds a row of empty cells and returns it. */
+GPtrArray *doc_table_add_row(DocTable *table);
+/* Returns the cell's block list for appending. */
+GPtrArray *doc_table_cell(GPtrArray *row, guint column);
+
+DocRiskMatrix *doc_risk_matrix_new(const GPtrArray *severity, const GPtrArray *probability);
+void doc_risk_matrix_free(DocRiskMatrix *matrix);
+
+/* Appends the plain text of inlines (for bookmarks and tests). */
+void doc_inlines_text(const GPtrArray *inlines, GString *out);
+/* Writes a stable outline of the tree: one line per block, the form the
+ * golden tests compare. */
+void doc_dump(const Document *doc, GString *out);
+
+/* Returns a name valid as a PDF destination and a Word bookmark: letters,
+ * digits, '_' and '-', starting with a letter. */
+char *doc_anchor_for(const char *prefix, const char *id);
+
+#endif

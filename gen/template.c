@@ -1,0 +1,964 @@
+#include "template.h"
+
+#include "frontmatter.h"
+#include "markdown.h"
+
+#include <string.h>
+
+/* Findings listed by the `checks` directive before it summarises the rest
+ * as a count. */
+#define CHECKS_MAX_ROWS 500
+
+void
+template_file_free(TemplateFile *t)
+{
+	if (t == NULL)
+		return;
+	g_free(t->path);
+	g_free(t->stem);
+	g_free(t);
+}
+
+static int
+compare_templates(gconstpointer a, gconstpointer b)
+{
+	const TemplateFile *x = *(const TemplateFile *const *)a;
+	const TemplateFile *y = *(const TemplateFile *const *)b;
+
+	return strcmp(x->stem, y->stem);
+}
+
+GPtrArray *
+template_list(const char *dir, DiagList *diags)
+{
+	GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)template_file_free);
+	GError *error = NULL;
+	GDir *gdir = g_dir_open(dir, 0, &error);
+	const char *name;
+
+	if (gdir == NULL) {
+		diag_add(diags, DIAG_IO_ERROR, src_pos(dir, 0, 0), "cannot read templates folder: %s",
+		         error->message);
+		g_error_free(error);
+		return list;
+	}
+	while ((name = g_dir_read_name(gdir)) != NULL) {
+		TemplateFile *t;
+		char *stem;
+
+		if (name[0] == '.' || !g_str_has_suffix(name, ".md") ||
+		    g_ascii_strcasecmp(name, "README.md") == 0)
+			continue;
+		/* FDA eCopy file names: lower case, a number prefix, no spaces. */
+		if (!(g_ascii_isdigit(name[0]) && g_ascii_isdigit(name[1]) && g_ascii_isdigit(name[2]) &&
+		      name[3] == '-')) {
+			diag_add(diags, DIAG_TEMPLATE_INVALID, src_pos(name, 0, 0),
+			         "template file names read NNN-name.md; '%s' in %s is skipped", name, dir);
+			continue;
+		}
+		t = g_new0(TemplateFile, 1);
+		t->path = g_build_filename(dir, name, NULL);
+		stem = g_ascii_strdown(name, (gssize)strlen(name) - 3);
+		stem[3] = '_';
+		for (char *p = stem; *p; p++)
+			if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-')
+				*p = '-';
+		t->stem = stem;
+		g_ptr_array_add(list, t);
+	}
+	g_dir_close(gdir);
+	g_ptr_array_sort(list, compare_templates);
+	return list;
+}
+
+char *
+template_find_profile(const Project *project, const char *profile)
+{
+	const char *env = g_getenv("DOSSIER_DATADIR");
+	char *path = g_build_filename(project->dir, "templates", profile, NULL);
+	const char *roots[] = {env, DOSSIER_PKGDATADIR, DOSSIER_SRCDIR};
+
+	if (g_file_test(path, G_FILE_TEST_IS_DIR))
+		return path;
+	g_free(path);
+	for (guint i = 0; i < G_N_ELEMENTS(roots); i++) {
+		if (roots[i] == NULL || roots[i][0] == '\0')
+			continue;
+		path = g_build_filename(roots[i], "templates", profile, NULL);
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			return path;
+		g_free(path);
+	}
+	return NULL;
+}
+
+/* Expansion state for one template. */
+typedef struct {
+	const Project *project;
+	const Graph *graph;
+	const DiagList *findings;
+	DiagList *diags;
+	const char *file;
+	Document *doc;
+	guint sections;
+} Expander;
+
+static gboolean
+is_record(void *data, const char *id)
+{
+	const Expander *x = data;
+
+	return graph_find(x->graph, id) != NULL;
+}
+
+static const char *
+project_setting(const Project *project, const char *key)
+{
+	return yaml_scalar(yaml_map_get(project->settings, key));
+}
+
+/* Replaces {{ project.NAME }} in text; unknown names are reported at their
+ * place and left as written. */
+static char *
+substitute(const Expander *x, const char *text, int first_line)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text;
+	int line = first_line;
+	const char *line_start = text;
+
+	while (*p) {
+		const char *end;
+
+		if (*p == '\n') {
+			line++;
+			line_start = p + 1;
+		}
+		if (p[0] != '{' || p[1] != '{' || (end = strstr(p + 2, "}}")) == NULL ||
+		    memchr(p, '\n', (size_t)(end - p)) != NULL) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		{
+			char *name = g_strstrip(g_strndup(p + 2, (gsize)(end - p - 2)));
+			const char *value = NULL;
+
+			if (g_str_has_prefix(name, "project."))
+				value = project_setting(x->project, name + 8);
+			if (value != NULL) {
+				g_string_append(out, value);
+			} else {
+				diag_add(x->diags, DIAG_UNKNOWN_SUBSTITUTION,
+				         src_pos(x->file, line, (int)g_utf8_strlen(line_start, p - line_start) + 1),
+				         "'{{ %s }}' names no setting under 'project' in dossier.yaml; it is "
+				         "printed as written", name);
+				g_string_append_len(out, p, end + 2 - p);
+			}
+			g_free(name);
+			p = end + 2;
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Records */
+
+static char *
+humanize(const char *name)
+{
+	char *s;
+
+	if (strcmp(name, "id") == 0)
+		return g_strdup("ID");
+	s = g_strdup(name);
+
+	for (char *p = s; *p; p++)
+		if (*p == '_' || *p == '.')
+			*p = ' ';
+	s[0] = g_ascii_toupper(s[0]);
+	return s;
+}
+
+static void
+add_id_list(const Expander *x, GPtrArray *inlines, GPtrArray *records)
+{
+	for (guint i = 0; i < records->len; i++) {
+		const Record *r = g_ptr_array_index(records, i);
+		char *text = g_strconcat(i ? ", " : "", r->id, NULL);
+
+		markdown_text_inlines(text, &(MarkdownContext){is_record, (void *)x, x->file, 1, 0, NULL},
+		                      inlines);
+		g_free(text);
+	}
+}
+
+/* Appends the inlines showing one column of a record: a field, a computed
+ * value, or the records that link to it in a role. */
+static void
+column_inlines(const Expander *x, const Record *r, const char *column, GPtrArray *inlines)
+{
+	MarkdownContext ctx = {is_record, (void *)x, x->file, 1, 0, NULL};
+	const Field *field;
+
+	if (g_str_has_prefix(column, "incoming.")) {
+		GPtrArray *from = g_ptr_array_new();
+
+		for (guint i = 0; i < r->incoming->len; i++) {
+			const Link *link = g_ptr_array_index(r->incoming, i);
+
+			if (strcmp(link->role, column + 9) == 0 && !g_ptr_array_find(from, link->from, NULL))
+				g_ptr_array_add(from, link->from);
+		}
+		add_id_list(x, inlines, from);
+		g_ptr_array_free(from, TRUE);
+		return;
+	}
+	if (strcmp(column, "id") == 0) {
+		markdown_text_inlines(r->id, &ctx, inlines);
+		return;
+	}
+	field = record_field(r, column);
+	if (field == NULL || strcmp(column, "title") == 0 || strcmp(column, "type") == 0) {
+		const char *value = record_value(r, column);
+
+		doc_inlines_add_text(inlines, value ? value : "");
+		return;
+	}
+	if (field->value->kind == YAML_NODE_SEQUENCE) {
+		for (guint i = 0; i < field->value->children->len; i++) {
+			const char *item = yaml_scalar(g_ptr_array_index(field->value->children, i));
+
+			if (i > 0)
+				doc_inlines_add_text(inlines, ", ");
+			markdown_text_inlines(item ? item : "", &ctx, inlines);
+		}
+		return;
+	}
+	if (yaml_scalar(field->value) != NULL)
+		markdown_text_inlines(field->value->text, &ctx, inlines);
+}
+
+/* Checks that a column names something records of `type` can show. */
+static gboolean
+column_known(const Expander *x, const RecordType *type, const char *column)
+{
+	static const char *const builtin[] = {"id", "title", "type", "initial_risk", "residual_risk",
+	                                      "required_safety_class", NULL};
+
+	for (const char *const *b = builtin; *b; b++)
+		if (strcmp(column, *b) == 0)
+			return TRUE;
+	if (g_str_has_prefix(column, "incoming.")) {
+		const Model *model = x->graph->model;
+
+		for (guint i = 0; i < model->types->len; i++) {
+			const FieldDef *f = record_type_field(g_ptr_array_index(model->types, i), column + 9);
+
+			if (f != NULL && f->kind == FIELD_LINK)
+				return TRUE;
+		}
+		return FALSE;
+	}
+	return type == NULL || type->open || record_type_field(type, column) != NULL;
+}
+
+typedef struct {
+	char *name;
+	char *label;
+	double weight;
+} Column;
+
+static void
+column_free(gpointer data)
+{
+	Column *c = data;
+
+	g_free(c->name);
+	g_free(c->label);
+	g_free(c);
+}
+
+static GPtrArray *
+read_columns(const Expander *x, const YamlNode *node, const RecordType *type, const char *defaults)
+{
+	GPtrArray *columns = g_ptr_array_new_with_free_func(column_free);
+	char **names = NULL;
+
+	if (node == NULL) {
+		names = g_strsplit(defaults, ",", -1);
+		for (char **n = names; *n; n++) {
+			Column *c = g_new0(Column, 1);
+
+			c->name = g_strdup(*n);
+			c->label = humanize(*n);
+			c->weight = strcmp(*n, "title") == 0 ? 3.0 : strcmp(*n, "id") == 0 ? 1.3 : 1.6;
+			g_ptr_array_add(columns, c);
+		}
+		g_strfreev(names);
+		return columns;
+	}
+	if (node->kind != YAML_NODE_SEQUENCE) {
+		diag_add(x->diags, DIAG_DIRECTIVE_INVALID, node->pos,
+		         "'columns' must be a list of field names or {field, label} mappings");
+		return columns;
+	}
+	for (guint i = 0; i < node->children->len; i++) {
+		const YamlNode *item = g_ptr_array_index(node->children, i);
+		const char *name = yaml_scalar(item);
+		const char *label = NULL, *width = NULL;
+		Column *c;
+
+		if (item->kind == YAML_NODE_MAPPING) {
+			name = yaml_scalar(yaml_map_get(item, "field"));
+			label = yaml_scalar(yaml_map_get(item, "label"));
+			width = yaml_scalar(yaml_map_get(item, "width"));
+		}
+		if (name == NULL) {
+			diag_add(x->diags, DIAG_DIRECTIVE_INVALID, item->pos,
+			         "a column must be a field name or a mapping with 'field'; it is skipped");
+			continue;
+		}
+		if (!column_known(x, type, name)) {
+			diag_add(x->diags, DIAG_UNKNOWN_COLUMN, item->pos,
+			         "column '%s' is not a field of '%s', a computed value or "
+			         "incoming.ROLE; the column is left out", name, type ? type->name : "?");
+			continue;
+		}
+		c = g_new0(Column, 1);
+		c->name = g_strdup(name);
+		c->label = label ? g_strdup(label) : humanize(name);
+		c->weight = strcmp(name, "title") == 0 ? 3.0 : strcmp(name, "id") == 0 ? 1.3 : 1.6;
+		if (width != NULL) {
+			double w = g_ascii_strtod(width, NULL);
+
+			if (w > 0 && w < 100)
+				c->weight = w;
+			else
+				diag_add(x->diags, DIAG_DIRECTIVE_INVALID, item->pos,
+				         "column width must be a positive number, not '%s'", width);
+		}
+		g_ptr_array_add(columns, c);
+	}
+	return columns;
+}
+
+/* Returns the records of a type that pass the `where` filter, sorted. */
+typedef struct {
+	const char *field;
+	const FieldDef *def;
+	gboolean descending;
+} SortKey;
+
+static int
+sort_value_index(const SortKey *key, const char *value)
+{
+	if (key->def == NULL || key->def->values == NULL || value == NULL)
+		return -1;
+	for (guint i = 0; i < key->def->values->len; i++)
+		if (strcmp(g_ptr_array_index(key->def->values, i), value) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+compare_by_key(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const SortKey *key = data;
+	const Record *x = *(const Record *const *)a;
+	const Record *y = *(const Record *const *)b;
+	const char *vx = record_value(x, key->field);
+	const char *vy = record_value(y, key->field);
+	int ix = sort_value_index(key, vx), iy = sort_value_index(key, vy);
+	int c;
+
+	/* Enum fields sort in the model's order (severity by scale, not by
+	 * spelling); records without a value go last. */
+	if (ix >= 0 || iy >= 0)
+		c = ix == iy ? 0 : ix < 0 ? 1 : iy < 0 ? -1 : ix < iy ? -1 : 1;
+	else if (vx == NULL || vy == NULL)
+		c = vx == vy ? 0 : vx == NULL ? 1 : -1;
+	else
+		c = strcmp(vx, vy);
+	if (key->descending)
+		c = -c;
+	return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+static gboolean
+matches_where(const Record *r, const YamlNode *where)
+{
+	for (guint i = 0; i < yaml_map_size(where); i++) {
+		const char *field = yaml_scalar(yaml_map_key(where, i));
+		const YamlNode *want = yaml_map_value(where, i);
+		const char *value = field ? record_value(r, field) : NULL;
+		gboolean any = FALSE;
+
+		if (want->kind == YAML_NODE_SEQUENCE) {
+			for (guint j = 0; j < want->children->len && !any; j++) {
+				const char *w = yaml_scalar(g_ptr_array_index(want->children, j));
+
+				any = value != NULL && w != NULL && strcmp(value, w) == 0;
+			}
+		} else {
+			any = value != NULL && yaml_scalar(want) != NULL && strcmp(value, want->text) == 0;
+		}
+		if (!any)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static GPtrArray *
+select_records(const Expander *x, const RecordType *type, const YamlNode *directive)
+{
+	GPtrArray *out = g_ptr_array_new();
+	const YamlNode *where = yaml_map_get(directive, "where");
+	const char *sort = yaml_scalar(yaml_map_get(directive, "sort"));
+	SortKey key = {"id", NULL, FALSE};
+
+	if (where != NULL && where->kind != YAML_NODE_MAPPING) {
+		diag_add(x->diags, DIAG_DIRECTIVE_INVALID, where->pos,
+		         "'where' must map field names to a value or a list of values; it is ignored");
+		where = NULL;
+	}
+	for (guint i = 0; i < x->graph->records->len; i++) {
+		const Record *r = g_ptr_array_index(x->graph->records, i);
+
+		if (r->type == type && graph_find(x->graph, r->id) == r &&
+		    (where == NULL || matches_where(r, where)))
+			g_ptr_array_add(out, (gpointer)r);
+	}
+	if (sort != NULL) {
+		key.descending = sort[0] == '-';
+		key.field = sort + (key.descending ? 1 : 0);
+		if (!column_known(x, type, key.field)) {
+			diag_add(x->diags, DIAG_UNKNOWN_COLUMN, yaml_map_get(directive, "sort")->pos,
+			         "sort key '%s' is not a field of '%s'; records are sorted by ID",
+			         key.field, type->name);
+			key.field = "id";
+		}
+		key.def = record_type_field(type, key.field);
+	}
+	g_ptr_array_sort_with_data(out, compare_by_key, &key);
+	return out;
+}
+
+static const RecordType *
+directive_type(const Expander *x, const YamlNode *node, const char *kind)
+{
+	const char *name = yaml_scalar(node);
+	const RecordType *type = name ? model_type(x->graph->model, name) : NULL;
+
+	if (type == NULL)
+		diag_add(x->diags, DIAG_UNKNOWN_COLUMN, node->pos,
+		         "'%s' names '%s', which is not a record type of the model; the directive "
+		         "is skipped", kind, name ? name : yaml_node_kind_name(node));
+	return type;
+}
+
+static DocBlock *
+build_table(const Expander *x, const GPtrArray *records, const GPtrArray *columns, SrcPos pos)
+{
+	DocBlock *b = doc_block_new(DOC_TABLE, pos);
+	double total = 0;
+	GPtrArray *row;
+
+	b->table = doc_table_new(columns->len, 1);
+	for (guint c = 0; c < columns->len; c++)
+		total += ((const Column *)g_ptr_array_index(columns, c))->weight;
+	for (guint c = 0; c < columns->len; c++)
+		b->table->widths[c] = ((const Column *)g_ptr_array_index(columns, c))->weight / total;
+	row = doc_table_add_row(b->table);
+	for (guint c = 0; c < columns->len; c++)
+		g_ptr_array_add(doc_table_cell(row, c),
+		                doc_paragraph(((const Column *)g_ptr_array_index(columns, c))->label, pos));
+	for (guint i = 0; i < records->len; i++) {
+		const Record *r = g_ptr_array_index(records, i);
+
+		row = doc_table_add_row(b->table);
+		for (guint c = 0; c < columns->len; c++) {
+			DocBlock *p = doc_block_new(DOC_PARAGRAPH, r->pos);
+
+			column_inlines(x, r, ((const Column *)g_ptr_array_index(columns, c))->name,
+			               p->inlines);
+			g_ptr_array_add(doc_table_cell(row, c), p);
+		}
+	}
+	return b;
+}
+
+static void
+directive_table(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrArray *out,
+                const char *defaults)
+{
+	const RecordType *type = directive_type(x, kind_node, "table");
+	GPtrArray *columns, *records;
+
+	if (type == NULL)
+		return;
+	columns = read_columns(x, yaml_map_get(d, "columns"), type, defaults);
+	records = select_records(x, type, d);
+	if (columns->len > 0) {
+		if (records->len == 0)
+			g_ptr_array_add(out, doc_paragraph("No records of this type.", d->pos));
+		else
+			g_ptr_array_add(out, build_table(x, records, columns, d->pos));
+	}
+	g_ptr_array_free(records, TRUE);
+	g_ptr_array_free(columns, TRUE);
+}
+
+static void
+add_field_row(DocTable *table, const char *label, GPtrArray *inlines, SrcPos pos)
+{
+	GPtrArray *row = doc_table_add_row(table);
+	DocBlock *value = doc_block_new(DOC_PARAGRAPH, pos);
+
+	g_ptr_array_add(doc_table_cell(row, 0), doc_paragraph(label, pos));
+	while (inlines->len > 0)
+		g_ptr_array_add(value->inlines, g_ptr_array_steal_index(inlines, 0));
+	g_ptr_array_add(doc_table_cell(row, 1), value);
+}
+
+static void
+record_section(Expander *x, const Record *r, int level, const GPtrArray *fields, GPtrArray *out)
+{
+	DocBlock *heading = doc_block_new(DOC_HEADING, r->pos);
+	DocBlock *table = doc_block_new(DOC_TABLE, r->pos);
+	GPtrArray *inlines = g_ptr_array_new_with_free_func((GDestroyNotify)doc_inline_free);
+	GPtrArray *roles = g_ptr_array_new();
+	char *title = g_strdup_printf("%s \xE2\x80\x93 %s", r->id, r->title ? r->title : "");
+
+	heading->level = level;
+	heading->anchor = doc_anchor_for("", r->id);
+	doc_inlines_add_text(heading->inlines, title);
+	g_ptr_array_add(out, heading);
+
+	table->table = doc_table_new(2, 0);
+	table->table->widths[0] = 0.28;
+	table->table->widths[1] = 0.72;
+	for (guint i = 0; i < fields->len; i++) {
+		const char *name = g_ptr_array_index(fields, i);
+		char *label;
+
+		column_inlines(x, r, name, inlines);
+		if (inlines->len == 0)
+			continue;
+		label = humanize(name);
+		add_field_row(table->table, label, inlines, r->pos);
+		g_free(label);
+	}
+	/* What traces here, by role, in the order the links were resolved. */
+	for (guint i = 0; i < r->incoming->len; i++) {
+		const Link *link = g_ptr_array_index(r->incoming, i);
+
+		if (!g_ptr_array_find_with_equal_func(roles, link->role, g_str_equal, NULL))
+			g_ptr_array_add(roles, (gpointer)link->role);
+	}
+	for (guint i = 0; i < roles->len; i++) {
+		char *column = g_strconcat("incoming.", g_ptr_array_index(roles, i), NULL);
+		char *label = g_strdup_printf("Traced from (%s)", (const char *)g_ptr_array_index(roles, i));
+
+		column_inlines(x, r, column, inlines);
+		add_field_row(table->table, label, inlines, r->pos);
+		g_free(label);
+		g_free(column);
+	}
+	if (table->table->rows->len > 0)
+		g_ptr_array_add(out, table);
+	else
+		doc_block_free(table);
+
+	if (r->body != NULL && r->body[strspn(r->body, " \t\n")] != '\0') {
+		cmark_node *tree = markdown_parse(r->body, strlen(r->body), r->file, r->body_line, NULL);
+		MarkdownContext ctx = {is_record, x, r->file, r->body_line, level, NULL};
+
+		markdown_to_blocks(tree, &ctx, out);
+		cmark_node_free(tree);
+	}
+	g_ptr_array_free(roles, TRUE);
+	g_ptr_array_free(inlines, TRUE);
+	g_free(title);
+}
+
+static void
+directive_records(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrArray *out)
+{
+	const RecordType *type = directive_type(x, kind_node, "records");
+	const YamlNode *fields_node = yaml_map_get(d, "fields");
+	const char *level_text = yaml_scalar(yaml_map_get(d, "heading_level"));
+	GPtrArray *fields, *records;
+	int level = 2;
+
+	if (type == NULL)
+		return;
+	if (level_text != NULL) {
+		guint64 v;
+
+		if (g_ascii_string_to_unsigned(level_text, 10, 1, 4, &v, NULL))
+			level = (int)v;
+		else
+			diag_add(x->diags, DIAG_DIRECTIVE_INVALID, yaml_map_get(d, "heading_level")->pos,
+			         "heading_level must be 1 to 4, not '%s'; 2 is used", level_text);
+	}
+	fields = g_ptr_array_new_with_free_func(g_free);
+	if (fields_node != NULL) {
+		GPtrArray *columns = read_columns(x, fields_node, type, "");
+
+		for (guint i = 0; i < columns->len; i++)
+			g_ptr_array_add(fields, g_strdup(((Column *)g_ptr_array_index(columns, i))->name));
+		g_ptr_array_free(columns, TRUE);
+	} else {
+		for (guint i = 0; i < type->fields->len; i++)
+			g_ptr_array_add(fields, g_strdup(((FieldDef *)g_ptr_array_index(type->fields, i))->name));
+		g_ptr_array_add(fields, g_strdup("initial_risk"));
+		g_ptr_array_add(fields, g_strdup("residual_risk"));
+		g_ptr_array_add(fields, g_strdup("required_safety_class"));
+	}
+	records = select_records(x, type, d);
+	if (records->len == 0)
+		g_ptr_array_add(out, doc_paragraph("No records of this type.", d->pos));
+	for (guint i = 0; i < records->len; i++)
+		record_section(x, g_ptr_array_index(records, i), level, fields, out);
+	g_ptr_array_free(records, TRUE);
+	g_ptr_array_free(fields, TRUE);
+}
+
+static int
+compare_record_index(gconstpointer a, gconstpointer b)
+{
+	const Record *x = *(const Record *const *)a;
+	const Record *y = *(const Record *const *)b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void
+directive_matrix(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrArray *out)
+{
+	GPtrArray *types = yaml_read_string_list(kind_node, DIAG_DIRECTIVE_INVALID, x->diags, "matrix");
+	DocBlock *b;
+	GPtrArray *records, *row;
+	const RecordType *first;
+
+	if (types == NULL || types->len < 2) {
+		diag_add(x->diags, DIAG_DIRECTIVE_INVALID, kind_node->pos,
+		         "'matrix' needs a list of at least two record types, such as [user-need, "
+		         "software-requirement, test]; the directive is skipped");
+		goto out;
+	}
+	for (guint i = 0; i < types->len; i++) {
+		if (model_type(x->graph->model, g_ptr_array_index(types, i)) == NULL) {
+			diag_add(x->diags, DIAG_UNKNOWN_COLUMN, kind_node->pos,
+			         "'matrix' names '%s', which is not a record type of the model; the "
+			         "directive is skipped", (const char *)g_ptr_array_index(types, i));
+			goto out;
+		}
+	}
+	first = model_type(x->graph->model, g_ptr_array_index(types, 0));
+	records = select_records(x, first, d);
+	b = doc_block_new(DOC_TABLE, d->pos);
+	b->table = doc_table_new(types->len, 1);
+	row = doc_table_add_row(b->table);
+	for (guint c = 0; c < types->len; c++) {
+		const RecordType *t = model_type(x->graph->model, g_ptr_array_index(types, c));
+
+		g_ptr_array_add(doc_table_cell(row, c), doc_paragraph(t->title, d->pos));
+	}
+	for (guint i = 0; i < records->len; i++) {
+		const Record *r = g_ptr_array_index(records, i);
+
+		row = doc_table_add_row(b->table);
+		for (guint c = 0; c < types->len; c++) {
+			DocBlock *p = doc_block_new(DOC_PARAGRAPH, r->pos);
+
+			if (c == 0) {
+				column_inlines(x, r, "id", p->inlines);
+			} else {
+				GPtrArray *linked = graph_connected(x->graph, r, first->name,
+				                                    g_ptr_array_index(types, c));
+
+				g_ptr_array_sort(linked, compare_record_index);
+				if (linked->len == 0)
+					doc_inlines_add_text(p->inlines, "\xE2\x80\x94 none");
+				add_id_list(x, p->inlines, linked);
+				g_ptr_array_free(linked, TRUE);
+			}
+			g_ptr_array_add(doc_table_cell(row, c), p);
+		}
+	}
+	g_ptr_array_add(out, b);
+	g_ptr_array_free(records, TRUE);
+out:
+	if (types != NULL)
+		g_ptr_array_free(types, TRUE);
+}
+
+static void
+directive_risk_matrix(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrArray *out)
+{
+	const RiskPolicy *p = x->project->risk;
+	const RecordType *type = directive_type(x, kind_node, "risk-matrix");
+	DocBlock *b;
+
+	if (type == NULL)
+		return;
+	if (p == NULL) {
+		diag_add(x->diags, DIAG_DIRECTIVE_INVALID, d->pos,
+		         "'risk-matrix' needs the risk policy in dossier.yaml; the directive is skipped");
+		return;
+	}
+	b = doc_block_new(DOC_RISK_MATRIX, d->pos);
+	b->matrix = doc_risk_matrix_new(p->severity, p->probability);
+	for (guint i = 0; i < p->severity->len * p->probability->len; i++)
+		b->matrix->levels[i] = (DocRiskLevel)p->matrix[i];
+	for (guint i = 0; i < x->graph->records->len; i++) {
+		const Record *r = g_ptr_array_index(x->graph->records, i);
+		int initial, residual;
+
+		if (r->type == type && risk_record_cells(p, r, &initial, &residual)) {
+			b->matrix->before[initial]++;
+			b->matrix->after[residual]++;
+		}
+	}
+	g_ptr_array_add(out, b);
+}
+
+static void
+directive_checks(Expander *x, const YamlNode *d, GPtrArray *out)
+{
+	const DiagList *f = x->findings;
+	char *summary;
+	DocBlock *b;
+	GPtrArray *row;
+	guint shown = 0, listed = 0;
+
+	summary = g_strdup_printf("The records were checked with dossier %s: %u errors, %u warnings "
+	                          "and %u notes.", PACKAGE_VERSION, f->counts[DIAG_ERROR],
+	                          f->counts[DIAG_WARNING], f->counts[DIAG_NOTE]);
+	g_ptr_array_add(out, doc_paragraph(summary, d->pos));
+	g_free(summary);
+	for (guint i = 0; i < f->items->len; i++)
+		if (((const Diag *)g_ptr_array_index(f->items, i))->level != DIAG_NOTE)
+			listed++;
+	if (listed == 0)
+		return;
+	b = doc_block_new(DOC_TABLE, d->pos);
+	b->table = doc_table_new(3, 1);
+	b->table->widths[0] = 0.3;
+	b->table->widths[1] = 0.15;
+	b->table->widths[2] = 0.55;
+	row = doc_table_add_row(b->table);
+	g_ptr_array_add(doc_table_cell(row, 0), doc_paragraph("Location", d->pos));
+	g_ptr_array_add(doc_table_cell(row, 1), doc_paragraph("Level and code", d->pos));
+	g_ptr_array_add(doc_table_cell(row, 2), doc_paragraph("Finding", d->pos));
+	for (guint i = 0; i < f->items->len && shown < CHECKS_MAX_ROWS; i++) {
+		const Diag *diag = g_ptr_array_index(f->items, i);
+		char *where, *level;
+
+		if (diag->level == DIAG_NOTE)
+			continue;
+		where = diag->pos.file ? g_strdup_printf("%s:%d", diag->pos.file, diag->pos.line)
+		                       : g_strdup("project");
+		level = g_strdup_printf("%s [%s]", diag_level_name(diag->level), diag->code_name);
+		row = doc_table_add_row(b->table);
+		g_ptr_array_add(doc_table_cell(row, 0), doc_paragraph(where, d->pos));
+		g_ptr_array_add(doc_table_cell(row, 1), doc_paragraph(level, d->pos));
+		g_ptr_array_add(doc_table_cell(row, 2), doc_paragraph(diag->message, d->pos));
+		shown++;
+		g_free(where);
+		g_free(level);
+	}
+	g_ptr_array_add(out, b);
+	if (listed > shown) {
+		char *more = g_strdup_printf("%u further findings are not listed here; see "
+		                             "check-report.txt.", listed - shown);
+
+		g_ptr_array_add(out, doc_paragraph(more, d->pos));
+		g_free(more);
+	}
+}
+
+static const char *const directive_kinds[] = {"records", "table", "matrix", "risk-matrix",
+                                              "checks", "history", "toc", "page-break", NULL};
+
+static void
+expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GPtrArray *out)
+{
+	YamlDoc *yaml = yaml_doc_parse(text, strlen(text), x->file, first_line, NULL, x->diags);
+	const YamlNode *d = yaml ? yaml->root : NULL;
+	const YamlNode *key, *value;
+	const char *kind;
+	static const char *const options[] = {"records", "table", "matrix", "risk-matrix", "checks",
+	                                      "history", "toc", "page-break", "columns", "where",
+	                                      "sort", "fields", "heading_level", NULL};
+
+	if (yaml == NULL)
+		return;
+	if (d == NULL || d->kind != YAML_NODE_MAPPING || yaml_map_size(d) == 0) {
+		diag_add(x->diags, DIAG_UNKNOWN_DIRECTIVE, fence,
+		         "a dossier block must hold a mapping whose first key is the directive (%s); "
+		         "the block is skipped", "records, table, matrix, risk-matrix, checks, "
+		         "history, toc or page-break");
+		goto out;
+	}
+	key = yaml_map_key(d, 0);
+	value = yaml_map_value(d, 0);
+	kind = yaml_scalar(key) ? key->text : "";
+	if (!g_strv_contains(directive_kinds, kind)) {
+		diag_add(x->diags, DIAG_UNKNOWN_DIRECTIVE, key->pos,
+		         "unknown directive '%s'; use records, table, matrix, risk-matrix, checks, "
+		         "history, toc or page-break; the block is skipped", kind);
+		goto out;
+	}
+	yaml_check_keys(d, options, x->diags, "a dossier directive");
+	if (strcmp(kind, "records") == 0)
+		directive_records(x, d, value, out);
+	else if (strcmp(kind, "table") == 0)
+		directive_table(x, d, value, out, "id,title");
+	else if (strcmp(kind, "history") == 0)
+		directive_table(x, d, value, out, "version,date,changes");
+	else if (strcmp(kind, "matrix") == 0)
+		directive_matrix(x, d, value, out);
+	else if (strcmp(kind, "risk-matrix") == 0)
+		directive_risk_matrix(x, d, value, out);
+	else if (strcmp(kind, "checks") == 0)
+		directive_checks(x, d, out);
+	else if (strcmp(kind, "toc") == 0)
+		g_ptr_array_add(out, doc_block_new(DOC_TOC, key->pos));
+	else if (strcmp(kind, "page-break") == 0)
+		g_ptr_array_add(out, doc_block_new(DOC_PAGE_BREAK, key->pos));
+out:
+	yaml_doc_free(yaml);
+}
+
+/* Returns TRUE for the info string of a directive block: "dossier",
+ * optionally followed by spaces and more words. */
+static gboolean
+is_directive_info(const char *info)
+{
+	info += strspn(info, " \t");
+	return g_str_has_prefix(info, "dossier") && (info[7] == '\0' || g_ascii_isspace(info[7]));
+}
+
+/* Walks the template's top-level Markdown, expanding directive blocks in
+ * place and converting everything else. */
+static void
+expand_body(Expander *x, const char *body, int body_line, GPtrArray *out)
+{
+	cmark_node *tree = markdown_parse(body, strlen(body), x->file, body_line, x->diags);
+	MarkdownContext ctx = {is_record, x, x->file, body_line, 0, NULL};
+	cmark_node *node = cmark_node_first_child(tree);
+
+	while (node != NULL) {
+		cmark_node *next = cmark_node_next(node);
+		const char *info = cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK
+		                       ? cmark_node_get_fence_info(node) : NULL;
+
+		if (info != NULL && is_directive_info(info)) {
+			int line = body_line + cmark_node_get_start_line(node) - 1;
+
+			expand_directive(x, cmark_node_get_literal(node), line + 1,
+			                 src_pos(x->file, line, 1), out);
+		} else {
+			/* Convert one node at a time, so directives keep their place. */
+			cmark_node *single = cmark_node_new(CMARK_NODE_DOCUMENT);
+
+			cmark_node_unlink(node);
+			cmark_node_append_child(single, node);
+			markdown_to_blocks(single, &ctx, out);
+			cmark_node_free(single);
+		}
+		node = next;
+	}
+	cmark_node_free(tree);
+}
+
+/* Gives every heading without an anchor a stable one: s1, s2, ... */
+static void
+name_sections(Expander *x, GPtrArray *blocks)
+{
+	for (guint i = 0; i < blocks->len; i++) {
+		DocBlock *b = g_ptr_array_index(blocks, i);
+
+		if (b->kind == DOC_HEADING && b->anchor == NULL)
+			b->anchor = g_strdup_printf("s%u", ++x->sections);
+		name_sections(x, b->children);
+	}
+}
+
+Document *
+template_expand(const TemplateFile *t, const Project *project, const DiagList *findings,
+                DiagList *diags)
+{
+	static const char *const known[] = {"title", "number", "revision", "subject", NULL};
+	Expander x = {project, project->graph, findings, diags, NULL, NULL, 0};
+	SourceText src;
+	FrontmatterSplit split;
+	YamlDoc *yaml = NULL;
+	const YamlNode *fm;
+	const char *title, *prefix, *number, *version;
+	char *body = NULL, *heading_text;
+	Document *doc = NULL;
+	DocBlock *heading, *intro;
+
+	if (!source_read(t->path, diags, &src))
+		return NULL;
+	x.file = src.file;
+	if (!frontmatter_split(&src, diags, &split))
+		goto out;
+	if (split.has_frontmatter)
+		yaml = yaml_doc_parse(src.text + split.yaml_start, split.yaml_len, src.file,
+		                      split.yaml_line, NULL, diags);
+	fm = yaml ? yaml->root : NULL;
+	title = yaml_scalar(yaml_map_get(fm, "title"));
+	if (title == NULL) {
+		diag_add(diags, DIAG_TEMPLATE_INVALID, src_pos(src.file, 1, 1),
+		         "a template needs frontmatter with at least 'title'; the document is not built");
+		goto out;
+	}
+	yaml_check_keys(fm, known, diags, "template frontmatter");
+
+	doc = doc_new();
+	doc->title = g_strdup(title);
+	prefix = project_setting(project, "document_prefix");
+	number = yaml_scalar(yaml_map_get(fm, "number"));
+	version = project_setting(project, "version");
+	doc->number = number ? (prefix ? g_strdup_printf("%s-%s", prefix, number) : g_strdup(number))
+	                     : g_strdup(prefix ? prefix : "");
+	doc->revision = g_strdup(yaml_scalar(yaml_map_get(fm, "revision")) ? yaml_map_get(fm, "revision")->text
+	                                                                     : version ? version : "-");
+	doc->author = g_strdup(project_setting(project, "manufacturer"));
+	doc->subject = g_strdup(yaml_scalar(yaml_map_get(fm, "subject")) ? yaml_map_get(fm, "subject")->text
+	                                                                    : project_setting(project, "device_name"));
+	doc->stem = g_strdup(t->stem);
+
+	heading = doc_block_new(DOC_HEADING, src_pos(src.file, 1, 1));
+	heading->level = 1;
+	heading->anchor = g_strdup("document-title");
+	heading_text = substitute(&x, title, 1);
+	doc_inlines_add_text(heading->inlines, heading_text);
+	g_free(heading_text);
+	g_ptr_array_add(doc->blocks, heading);
+	{
+		char *line = g_strdup_printf("%s \xC2\xB7 %s \xC2\xB7 Document %s \xC2\xB7 Revision %s",
+		                             project_setting(project, "device_name")
+		                                 ? project_setting(project, "device_name") : "Device",
+		                             project_setting(project, "manufacturer")
+		                                 ? project_setting(project, "manufacturer") : "",
+		                             doc->number, doc->revision);
+
+		intro = doc_paragraph(line, heading->pos);
+		g_ptr_array_add(doc->blocks, intro);
+		g_free(line);
+	}
+
+	body = substitute(&x, src.text + split.body_start, split.body_line);
+	expand_body(&x, body, split.body_line, doc->blocks);
+	name_sections(&x, doc->blocks);
+out:
+	g_free(body);
+	yaml_doc_free(yaml);
+	source_clear(&src);
+	return doc;
+}

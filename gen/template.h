@@ -1,0 +1,31 @@
+/* Templates: one Markdown file per output document, with frontmatter, {{
+ * project.NAME }} substitutions and fenced `dossier` directive blocks that
+ * query the trace graph. Expanding a template yields a document tree. */
+#ifndef DOSSIER_TEMPLATE_H
+#define DOSSIER_TEMPLATE_H
+
+#include "doc.h"
+#include "project.h"
+
+typedef struct {
+	char *path;
+	char *stem; /* output file name without extension: NNN_name */
+} TemplateFile;
+
+/* Lists the templates NNN-name.md of a folder in name order; other files
+ * are reported and skipped. */
+GPtrArray *template_list(const char *dir, DiagList *diags);
+void template_file_free(TemplateFile *t);
+
+/* Expands one template against the project. findings are the check
+ * diagnostics, for the `checks` directive. Returns NULL when the template
+ * cannot be read at all. */
+Document *template_expand(const TemplateFile *t, const Project *project,
+                          const DiagList *findings, DiagList *diags);
+
+/* Finds the folder of a template profile: the project's own
+ * templates/PROFILE first, then the installed ones. Returns a new string
+ * or NULL. */
+char *template_find_profile(const Project *project, const char *profile);
+
+#endif
