@@ -274,3 +274,57 @@ doc_anchor_for(const char *prefix, const char *id)
 	}
 	return g_string_free(s, FALSE);
 }
+
+static void
+collect_anchors(const GPtrArray *blocks, const char *file, GHashTable *map)
+{
+	for (guint i = 0; i < blocks->len; i++) {
+		const DocBlock *b = g_ptr_array_index(blocks, i);
+
+		if (b->anchor != NULL && !g_hash_table_contains(map, b->anchor))
+			g_hash_table_insert(map, g_strdup(b->anchor), g_strdup(file));
+		collect_anchors(b->children, file, map);
+	}
+}
+
+void
+doc_collect_anchors(const Document *doc, const char *file, GHashTable *map)
+{
+	collect_anchors(doc->blocks, file, map);
+}
+
+static void
+collect_inline_xrefs(const GPtrArray *inlines, GHashTable *set)
+{
+	for (guint i = 0; inlines != NULL && i < inlines->len; i++) {
+		const DocInline *in = g_ptr_array_index(inlines, i);
+
+		if (in->kind == DOC_XREF && !g_hash_table_contains(set, in->target))
+			g_hash_table_insert(set, g_strdup(in->target), g_strdup(in->target));
+		collect_inline_xrefs(in->children, set);
+	}
+}
+
+static void
+collect_block_xrefs(const GPtrArray *blocks, GHashTable *set)
+{
+	for (guint i = 0; i < blocks->len; i++) {
+		const DocBlock *b = g_ptr_array_index(blocks, i);
+
+		collect_inline_xrefs(b->inlines, set);
+		collect_block_xrefs(b->children, set);
+		if (b->table != NULL)
+			for (guint r = 0; r < b->table->rows->len; r++) {
+				GPtrArray *row = g_ptr_array_index(b->table->rows, r);
+
+				for (guint c = 0; c < row->len; c++)
+					collect_block_xrefs(g_ptr_array_index(row, c), set);
+			}
+	}
+}
+
+void
+doc_collect_xrefs(const Document *doc, GHashTable *set)
+{
+	collect_block_xrefs(doc->blocks, set);
+}

@@ -94,6 +94,14 @@ typedef struct {
 	GPtrArray *blocks; /* DocBlock* */
 } Document;
 
+/* Adds the target of every cross-reference in doc to set (anchor ->
+ * anchor), in no particular order. */
+void doc_collect_xrefs(const Document *doc, GHashTable *set);
+
+/* Adds the anchors of doc's headings to map (anchor -> file), keeping the
+ * first document that defines each. */
+void doc_collect_anchors(const Document *doc, const char *file, GHashTable *map);
+
 Document *doc_new(void);
 void doc_free(Document *doc);
 

@@ -469,7 +469,8 @@ command_build(int argc, char **argv)
 	const char *dir;
 	DiagList *diags = NULL, *build_diags = NULL;
 	Project *project = NULL;
-	GPtrArray *templates = NULL;
+	GPtrArray *templates = NULL, *docs = NULL;
+	GHashTable *remote = NULL;
 	PdfRenderer *renderer = NULL;
 	Package *package = NULL;
 	char *templates_dir = NULL, *fonts_dir = NULL, *date = NULL, *name = NULL;
@@ -539,15 +540,30 @@ command_build(int argc, char **argv)
 	package = package_begin(out_dir, name, &error);
 	if (package == NULL)
 		goto fail;
+	/* Expand every template first, so each document knows which file of
+	 * the package holds the records it mentions. */
+	docs = g_ptr_array_new_with_free_func((GDestroyNotify)doc_free);
+	remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < templates->len; i++) {
 		const TemplateFile *t = g_ptr_array_index(templates, i);
 		Document *doc = template_expand(t, project, diags, build_diags);
+		char *file = g_strconcat(t->stem, ".pdf", NULL);
+
+		g_ptr_array_add(docs, doc);
+		if (doc != NULL)
+			doc_collect_anchors(doc, file, remote);
+		g_free(file);
+	}
+	for (guint i = 0; i < templates->len; i++) {
+		const TemplateFile *t = g_ptr_array_index(templates, i);
+		Document *doc = g_ptr_array_index(docs, i);
 		char *file, *path;
 		int pages = 0;
 		gboolean ok;
 
 		if (doc == NULL)
 			continue;
+		template_add_references(doc, project, remote);
 		g_free(doc->date);
 		doc->date = g_strdup(date);
 		file = g_strconcat(t->stem, ".pdf", NULL);
@@ -560,7 +576,6 @@ command_build(int argc, char **argv)
 		total_pages += (guint)pages;
 		g_free(path);
 		g_free(file);
-		doc_free(doc);
 		if (!ok)
 			goto fail;
 	}
@@ -583,6 +598,10 @@ fail:
 	g_clear_error(&error);
 	status = EXIT_USAGE;
 out:
+	if (docs != NULL)
+		g_ptr_array_free(docs, TRUE);
+	if (remote != NULL)
+		g_hash_table_destroy(remote);
 	package_free(package);
 	pdf_renderer_free(renderer);
 	if (templates != NULL)

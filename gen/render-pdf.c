@@ -1200,10 +1200,68 @@ toc_entry_free(gpointer data)
 }
 
 static cairo_status_t
-write_to_file(void *closure, const unsigned char *data, unsigned int length)
+write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
 {
-	return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-	                                                  : CAIRO_STATUS_WRITE_ERROR;
+	g_byte_array_append(closure, data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Makes viewers open with the bookmarks panel. Cairo 1.16 has no call for
+ * the catalog's /PageMode, so the entry is inserted into the catalog,
+ * which Cairo writes as the last object before the cross-reference table;
+ * only the startxref offset moves. Returns FALSE, leaving pdf unchanged,
+ * when the file does not have that layout. */
+/* Finds the last occurrence of needle in len bytes that may hold NULs. */
+static const char *
+find_last(const char *data, gsize len, const char *needle)
+{
+	gsize n = strlen(needle);
+
+	for (gsize i = len >= n ? len - n + 1 : 0; i-- > 0;)
+		if (memcmp(data + i, needle, n) == 0)
+			return data + i;
+	return NULL;
+}
+
+static gboolean
+add_page_mode(GByteArray *pdf)
+{
+	static const char entry[] = "   /PageMode /UseOutlines\n";
+	const char *data = (const char *)pdf->data;
+	const char *catalog = find_last(data, pdf->len, "<< /Type /Catalog\n");
+	const char *end, *startxref = find_last(data, pdf->len, "\nstartxref\n");
+	char *tail, *number_end;
+	guint64 offset;
+	gsize at;
+
+	if (catalog == NULL)
+		return FALSE;
+	if (startxref == NULL)
+		return FALSE;
+	end = find_last(catalog, (gsize)(startxref - catalog), ">>\nendobj\nxref\n");
+	if (end == NULL || find_last(catalog, (gsize)(end - catalog), "/PageMode") != NULL)
+		return FALSE;
+	offset = g_ascii_strtoull(startxref + 11, &number_end, 10);
+	if (number_end == startxref + 11 || offset != (guint64)(end + 10 - data))
+		return FALSE;
+	at = (gsize)(end - data);
+	tail = g_strdup_printf("\nstartxref\n%" G_GUINT64_FORMAT "\n%%%%EOF\n",
+	                       offset + sizeof(entry) - 1);
+	g_byte_array_set_size(pdf, (guint)(startxref - data));
+	g_byte_array_append(pdf, (const guint8 *)tail, (guint)strlen(tail));
+	/* Insert the entry; the array may have moved, so index from 0. */
+	{
+		GByteArray *out = g_byte_array_sized_new(pdf->len + sizeof(entry));
+
+		g_byte_array_append(out, pdf->data, (guint)at);
+		g_byte_array_append(out, (const guint8 *)entry, sizeof(entry) - 1);
+		g_byte_array_append(out, pdf->data + at, pdf->len - (guint)at);
+		g_byte_array_set_size(pdf, 0);
+		g_byte_array_append(pdf, out->data, out->len);
+		g_byte_array_free(out, TRUE);
+	}
+	g_free(tail);
+	return TRUE;
 }
 
 gboolean
@@ -1216,7 +1274,7 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	GHashTable *warned = g_hash_table_new(g_direct_hash, g_direct_equal);
 	cairo_status_t status;
 	gboolean ok = FALSE;
-	FILE *out;
+	GByteArray *bytes = NULL;
 
 	/* Two passes lay everything out without drawing: the first collects
 	 * the headings for the table of contents, the second (with the
@@ -1237,13 +1295,8 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	flow_start(&measure, r, doc);
 	render_blocks(&measure, doc->blocks);
 
-	out = fopen(path, "wb");
-	if (out == NULL) {
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write %s: %s",
-		            path, g_strerror(errno));
-		goto done;
-	}
-	draw.surface = cairo_pdf_surface_create_for_stream(write_to_file, out, measure.page_w,
+	bytes = g_byte_array_new();
+	draw.surface = cairo_pdf_surface_create_for_stream(write_to_buffer, bytes, measure.page_w,
 	                                                   measure.page_h);
 	cairo_pdf_surface_restrict_to_version(draw.surface, CAIRO_PDF_VERSION_1_5);
 	cairo_pdf_surface_set_metadata(draw.surface, CAIRO_PDF_METADATA_TITLE, doc->title ? doc->title : "");
@@ -1272,17 +1325,22 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	cairo_surface_finish(draw.surface);
 	status = cairo_surface_status(draw.surface);
 	cairo_surface_destroy(draw.surface);
-	if (fclose(out) != 0 && status == CAIRO_STATUS_SUCCESS)
-		status = CAIRO_STATUS_WRITE_ERROR;
 	if (status != CAIRO_STATUS_SUCCESS) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write %s: %s", path,
 		            cairo_status_to_string(status));
 		goto done;
 	}
+	/* NOTE: a Cairo release that writes its catalog differently leaves
+	 * the PDF without /PageMode; the PDF tests catch that. */
+	add_page_mode(bytes);
+	if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, error))
+		goto done;
 	if (pages != NULL)
 		*pages = draw.page;
 	ok = TRUE;
 done:
+	if (bytes != NULL)
+		g_byte_array_free(bytes, TRUE);
 	g_hash_table_destroy(anchors);
 	g_hash_table_destroy(warned);
 	g_ptr_array_free(toc, TRUE);

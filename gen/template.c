@@ -962,3 +962,58 @@ out:
 	source_clear(&src);
 	return doc;
 }
+
+void
+template_add_references(Document *doc, const Project *project, GHashTable *defined_in)
+{
+	GHashTable *mentioned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTable *local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GPtrArray *missing = g_ptr_array_new();
+	const Graph *graph = project->graph;
+	DocBlock *heading;
+
+	doc_collect_xrefs(doc, mentioned);
+	doc_collect_anchors(doc, "", local);
+	/* Walking the graph's sorted records keeps the entries in ID order. */
+	for (guint i = 0; i < graph->records->len; i++) {
+		const Record *r = g_ptr_array_index(graph->records, i);
+		char *anchor = doc_anchor_for("", r->id);
+
+		if (g_hash_table_contains(mentioned, anchor) && !g_hash_table_contains(local, anchor) &&
+		    graph_find(graph, r->id) == r)
+			g_ptr_array_add(missing, (gpointer)r);
+		g_free(anchor);
+	}
+	if (missing->len == 0)
+		goto out;
+	heading = doc_block_new(DOC_HEADING, src_pos(NULL, 0, 0));
+	heading->level = 1;
+	heading->anchor = g_strdup("referenced-records");
+	doc_inlines_add_text(heading->inlines, "Referenced records");
+	g_ptr_array_add(doc->blocks, heading);
+	g_ptr_array_add(doc->blocks,
+	                doc_paragraph("Records this document mentions that other documents of "
+	                              "the submission describe in full.", src_pos(NULL, 0, 0)));
+	for (guint i = 0; i < missing->len; i++) {
+		const Record *r = g_ptr_array_index(missing, i);
+		DocBlock *p = doc_block_new(DOC_PARAGRAPH, r->pos);
+		DocInline *id = doc_inline_new(DOC_STRONG, NULL);
+		char *anchor = doc_anchor_for("", r->id);
+		const char *file = g_hash_table_lookup(defined_in, anchor);
+		char *rest = g_strdup_printf(" \xE2\x80\x93 %s (%s). %s%s%s", r->title ? r->title : "",
+		                             r->type ? r->type->title : "record",
+		                             file ? "Described in " : "Not described in this package",
+		                             file ? file : "", ".");
+
+		p->anchor = anchor;
+		doc_inlines_add_text(id->children, r->id);
+		g_ptr_array_add(p->inlines, id);
+		doc_inlines_add_text(p->inlines, rest);
+		g_ptr_array_add(doc->blocks, p);
+		g_free(rest);
+	}
+out:
+	g_ptr_array_free(missing, TRUE);
+	g_hash_table_destroy(mentioned);
+	g_hash_table_destroy(local);
+}

@@ -23,6 +23,12 @@ void template_file_free(TemplateFile *t);
 Document *template_expand(const TemplateFile *t, const Project *project,
                           const DiagList *findings, DiagList *diags);
 
+/* Appends a "Referenced records" section to doc with an entry for every
+ * record it mentions but does not describe, so that every ID mention is a
+ * link within the file. defined_in maps anchors to the package file that
+ * describes them. */
+void template_add_references(Document *doc, const Project *project, GHashTable *defined_in);
+
 /* Finds the folder of a template profile: the project's own
  * templates/PROFILE first, then the installed ones. Returns a new string
  * or NULL. */

@@ -30,6 +30,12 @@ if [ -z "${top_srcdir:-}" ]; then
 fi
 top_srcdir=$(cd "$top_srcdir" && pwd)
 DOSSIER=${DOSSIER:-$top_srcdir/gen/dossier}
+# Each case runs inside its own folder, so a relative path must be made
+# absolute first.
+case $DOSSIER in
+/*) ;;
+*) DOSSIER=$(pwd)/$DOSSIER ;;
+esac
 DOSSIER_DATADIR=${DOSSIER_DATADIR:-$top_srcdir}
 export DOSSIER_DATADIR
 NO_COLOR=1
@@ -43,7 +49,7 @@ if [ "${1:-}" = "--update" ]; then
 fi
 
 if [ ! -x "$DOSSIER" ]; then
-	echo "cases.sh: $DOSSIER is not an executable; build it or set DOSSIER" >&2
+	echo "cases.sh: $DOSSIER not found or not executable; build dossier or set DOSSIER" >&2
 	exit 2
 fi
 
