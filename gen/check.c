@@ -47,6 +47,9 @@ check_value_kind(FieldKind kind, const char *text)
 		if (strchr(p, ',') != NULL)
 			return g_strdup("uses a comma; write decimals with a point, as in 0.5");
 		dot = strchr(p, '.');
+		/* As for integers: 010 would be octal to a YAML 1.1 reader. */
+		if (p[0] == '0' && g_ascii_isdigit(p[1]))
+			return g_strdup("has a leading zero, which YAML 1.1 readers take as octal");
 		if (dot == NULL)
 			return all_digits(p) ? NULL : g_strdup("is not a decimal number");
 		{
@@ -293,6 +296,7 @@ check_rules(const Graph *graph, DiagList *diags)
 		for (guint i = 0; i < graph->records->len; i++) {
 			const Record *r = g_ptr_array_index(graph->records, i);
 			guint n;
+			Diag *d;
 
 			if (r->type == NULL || strcmp(r->type->name, rule->type) != 0 ||
 			    !is_primary(graph, r) || !rule_applies(rule, r))
@@ -301,12 +305,13 @@ check_rules(const Graph *graph, DiagList *diags)
 			if (n >= rule->min)
 				continue;
 			if (rule->min > 1)
-				diag_add_custom(diags, DIAG_COVERAGE, rule->level, rule->code, r->pos,
-				                "'%s': %s (%u of %u links found)", r->id, rule->message, n,
-				                rule->min);
+				d = diag_add_custom(diags, DIAG_COVERAGE, rule->level, rule->code, r->pos,
+				                    "'%s': %s (%u of %u links found)", r->id, rule->message,
+				                    n, rule->min);
 			else
-				diag_add_custom(diags, DIAG_COVERAGE, rule->level, rule->code, r->pos,
-				                "'%s': %s", r->id, rule->message);
+				d = diag_add_custom(diags, DIAG_COVERAGE, rule->level, rule->code, r->pos,
+				                    "'%s': %s", r->id, rule->message);
+			d->summary = g_intern_string(rule->message);
 		}
 	}
 }

@@ -94,7 +94,14 @@ diag_append(DiagList *list, DiagCode code, DiagLevel level, const char *code_nam
 	diag->level = level;
 	diag->code_name = g_intern_string(code_name);
 	diag->pos = pos;
-	diag->message = g_strdup_vprintf(fmt, ap);
+	{
+		/* File names and values inside messages may hold any bytes;
+		 * every printer needs valid UTF-8. */
+		char *raw = g_strdup_vprintf(fmt, ap);
+
+		diag->message = g_utf8_make_valid(raw, -1);
+		g_free(raw);
+	}
 	g_ptr_array_add(list->items, diag);
 	list->counts[level]++;
 	return diag;
@@ -134,7 +141,12 @@ diag_note(Diag *diag, SrcPos pos, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	note->pos = pos;
-	note->message = g_strdup_vprintf(fmt, ap);
+	{
+		char *raw = g_strdup_vprintf(fmt, ap);
+
+		note->message = g_utf8_make_valid(raw, -1);
+		g_free(raw);
+	}
 	va_end(ap);
 	if (diag->notes == NULL)
 		diag->notes = g_ptr_array_new_with_free_func(note_free);
@@ -235,13 +247,24 @@ diag_print_text(const DiagList *list, FILE *out, gboolean colour)
 	g_string_free(s, TRUE);
 }
 
+/* Returns a file name as valid UTF-8 for JSON, whatever bytes the file
+ * system used. */
+static char *
+display_name(const char *file)
+{
+	return g_filename_display_name(file);
+}
+
 static void
 json_add_pos(JsonBuilder *b, SrcPos pos)
 {
 	json_builder_set_member_name(b, "file");
-	if (pos.file != NULL)
-		json_builder_add_string_value(b, pos.file);
-	else
+	if (pos.file != NULL) {
+		char *name = display_name(pos.file);
+
+		json_builder_add_string_value(b, name);
+		g_free(name);
+	} else
 		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "line");
 	json_builder_add_int_value(b, pos.line);
@@ -266,14 +289,21 @@ builder_to_string(JsonBuilder *b)
 }
 
 char *
-diag_to_json(const DiagList *list, const char *summary_path, guint record_count)
+diag_to_json(const DiagList *list, const char *summary_path, guint record_count,
+             const char *fatal)
 {
 	JsonBuilder *b = json_builder_new();
-	char *text;
+	char *text, *project = display_name(summary_path);
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "project");
-	json_builder_add_string_value(b, summary_path);
+	json_builder_add_string_value(b, project);
+	g_free(project);
+	json_builder_set_member_name(b, "error");
+	if (fatal != NULL)
+		json_builder_add_string_value(b, fatal);
+	else
+		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "records");
 	json_builder_add_int_value(b, record_count);
 	for (int l = DIAG_ERROR; l >= DIAG_NOTE; l--) {
@@ -326,7 +356,14 @@ sarif_add_location(JsonBuilder *b, SrcPos pos, const char *message)
 	json_builder_set_member_name(b, "artifactLocation");
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "uri");
-	json_builder_add_string_value(b, pos.file);
+	{
+		/* A relative URI reference: spaces and non-ASCII bytes are
+		 * percent-encoded, path separators kept. */
+		char *uri = g_uri_escape_bytes((const guint8 *)pos.file, strlen(pos.file), "/");
+
+		json_builder_add_string_value(b, uri);
+		g_free(uri);
+	}
 	json_builder_end_object(b);
 	if (pos.line > 0) {
 		json_builder_set_member_name(b, "region");
@@ -357,7 +394,7 @@ sarif_level(DiagLevel level)
 }
 
 char *
-diag_to_sarif(const DiagList *list, const char *tool_version)
+diag_to_sarif(const DiagList *list, const char *tool_version, const char *fatal)
 {
 	JsonBuilder *b = json_builder_new();
 	GPtrArray *custom = g_ptr_array_new();
@@ -408,7 +445,7 @@ diag_to_sarif(const DiagList *list, const char *tool_version)
 			const Diag *d = g_ptr_array_index(custom, r - DIAG_CODE_COUNT);
 
 			id = d->code_name;
-			summary = catalogue[d->code].summary;
+			summary = d->summary ? d->summary : catalogue[d->code].summary;
 			level = d->level;
 		}
 		json_builder_begin_object(b);
@@ -429,6 +466,28 @@ diag_to_sarif(const DiagList *list, const char *tool_version)
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	json_builder_end_object(b);
+
+	json_builder_set_member_name(b, "invocations");
+	json_builder_begin_array(b);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "executionSuccessful");
+	json_builder_add_boolean_value(b, fatal == NULL);
+	if (fatal != NULL) {
+		json_builder_set_member_name(b, "toolExecutionNotifications");
+		json_builder_begin_array(b);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "level");
+		json_builder_add_string_value(b, "error");
+		json_builder_set_member_name(b, "message");
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "text");
+		json_builder_add_string_value(b, fatal);
+		json_builder_end_object(b);
+		json_builder_end_object(b);
+		json_builder_end_array(b);
+	}
+	json_builder_end_object(b);
+	json_builder_end_array(b);
 
 	json_builder_set_member_name(b, "results");
 	json_builder_begin_array(b);

@@ -41,6 +41,9 @@ typedef struct {
 	/* The printed code: the catalogue name, or a model rule's own code
 	 * for DIAG_COVERAGE. Interned. */
 	const char *code_name;
+	/* A one-line description of the code for SARIF rule lists: a model
+	 * rule's message, or NULL to use the catalogue's summary. Interned. */
+	const char *summary;
 	SrcPos pos;
 	char *message;
 	GPtrArray *notes; /* DiagNote*, owned; NULL when there are none */
@@ -81,9 +84,12 @@ void diag_list_sort(DiagList *list);
 void diag_list_move(DiagList *dst, DiagList *src);
 
 void diag_print_text(const DiagList *list, FILE *out, gboolean colour);
-/* Returns a newly allocated JSON text. */
-char *diag_to_json(const DiagList *list, const char *summary_path, guint record_count);
-/* Returns a newly allocated SARIF 2.1.0 log. */
-char *diag_to_sarif(const DiagList *list, const char *tool_version);
+/* Returns a newly allocated JSON text. fatal, when not NULL, is the error
+ * that stopped the run before the checks. */
+char *diag_to_json(const DiagList *list, const char *summary_path, guint record_count,
+                   const char *fatal);
+/* Returns a newly allocated SARIF 2.1.0 log; fatal as for JSON, reported
+ * as a failed invocation. */
+char *diag_to_sarif(const DiagList *list, const char *tool_version, const char *fatal);
 
 #endif

@@ -336,8 +336,9 @@ read_items(Project *project, const DoorstopDocument *doc, DiagList *diags)
 	}
 	if (stamps > 0)
 		diag_add(diags, DIAG_DOORSTOP_UNMAPPED, src_pos(doc->config, 1, 1),
-		         "%u link review stamps in document %s are kept but not verified; run "
-		         "'doorstop review' to check them", stamps, doc->prefix);
+		         "%u link review stamp%s in document %s %s kept but not verified; run "
+		         "'doorstop review' to check them", stamps, stamps == 1 ? "" : "s",
+		         doc->prefix, stamps == 1 ? "is" : "are");
 	g_ptr_array_free(names, TRUE);
 }
 

@@ -1,6 +1,8 @@
 #include "frontmatter.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 SrcPos
@@ -42,8 +44,7 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 	GString *s = g_string_sized_new(len + 1);
 	FirstSeen invalid = {0}, control = {0};
 	/* Line-ending styles seen: LF, CRLF, CR alone. */
-	guint endings[3] = {0};
-	int first_ending = -1, mixed_line = 0;
+	int first_ending = -1, mixed_line = 0, mixed_ending = -1;
 	int line = 1, col = 1;
 	size_t i = 0;
 
@@ -67,11 +68,12 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 				step = 2;
 			} else
 				ending = 2;
-			endings[ending]++;
-			if (first_ending < 0)
+			if (first_ending < 0) {
 				first_ending = ending;
-			else if (ending != first_ending && mixed_line == 0)
+			} else if (ending != first_ending && mixed_line == 0) {
 				mixed_line = line;
+				mixed_ending = ending;
+			}
 			g_string_append_c(s, '\n');
 			line++;
 			col = 1;
@@ -100,9 +102,11 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 			if (g_utf8_validate(p, (gssize)MIN(avail, (size_t)g_utf8_skip[c]), &end) &&
 			    (size_t)g_utf8_skip[c] <= avail) {
 				u = g_utf8_get_char(p);
-				if ((u >= 0x80 && u < 0xA0) || u == 0xFEFF) {
-					/* C1 controls and a stray BOM are as invisible as
-					 * ASCII controls. */
+				if ((u >= 0x80 && u < 0xA0) || u == 0xFEFF || u == 0x2028 || u == 0x2029) {
+					/* C1 controls, a stray BOM and the Unicode line and
+					 * paragraph separators are as invisible as ASCII
+					 * controls; YAML also counts the separators as line
+					 * breaks, which would shift every later position. */
 					seen(&control, line, col);
 					g_string_append(s, "\xEF\xBF\xBD");
 				} else {
@@ -130,7 +134,7 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 
 		diag_add(diags, DIAG_MIXED_LINE_ENDINGS, src_pos(file, mixed_line, 1),
 		         "line ends with %s but earlier lines end with %s; all are read as line breaks",
-		         names[first_ending == 0 ? (endings[1] ? 1 : 2) : 0], names[first_ending]);
+		         names[mixed_ending], names[first_ending]);
 	}
 	out->len = s->len;
 	out->text = g_string_free(s, FALSE);
@@ -145,9 +149,21 @@ source_read(const char *path, DiagList *diags, SourceText *out)
 	gsize len;
 
 	memset(out, 0, sizeof(*out));
+	/* Only regular files are read: a FIFO would block and a device could
+	 * be endless. */
+	if (g_stat(path, &st) != 0) {
+		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 1, 1), "cannot read file: %s",
+		         g_strerror(errno));
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_add(diags, DIAG_IO_ERROR, src_pos(path, 1, 1),
+		         "not a regular file (a pipe, device or socket); it is skipped");
+		return FALSE;
+	}
 	/* The size is checked before reading, so a huge file costs nothing;
 	 * a file that grows in between is caught by the second check. */
-	if (g_stat(path, &st) == 0 && (guint64)st.st_size > SOURCE_MAX_BYTES) {
+	if ((guint64)st.st_size > SOURCE_MAX_BYTES) {
 		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 1, 1),
 		         "file is %" G_GUINT64_FORMAT " bytes, over the limit of %u; it is skipped",
 		         (guint64)st.st_size, SOURCE_MAX_BYTES);

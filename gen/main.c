@@ -35,6 +35,19 @@ print_version(void)
 	printf("dossier %s\n", PACKAGE_VERSION);
 }
 
+/* Returns "1 record" or "2 records" in a buffer that the next few calls
+ * reuse; enough for one printf. */
+static const char *
+plural(guint n, const char *noun)
+{
+	static char buffers[8][64];
+	static guint next;
+	char *buffer = buffers[next++ % G_N_ELEMENTS(buffers)];
+
+	g_snprintf(buffer, sizeof(buffers[0]), "%u %s%s", n, noun, n == 1 ? "" : "s");
+	return buffer;
+}
+
 static gboolean
 use_colour(FILE *stream)
 {
@@ -68,19 +81,39 @@ parse_options(const char *command, const char *params, const char *summary,
 	return ok;
 }
 
+/* Opens the repository; on failure prints the diagnostics and the error
+ * in the requested report format (text on stderr, JSON or SARIF on
+ * stdout, so a pipeline that uploads the report still gets one). */
 static Project *
-open_project(const char *dir, DiagList *diags)
+open_project_as(const char *dir, DiagList *diags, const char *format)
 {
 	GError *error = NULL;
 	Project *project = project_open(dir, diags, &error);
 
 	if (project == NULL) {
 		diag_list_sort(diags);
+		if (format != NULL && strcmp(format, "json") == 0) {
+			char *json = diag_to_json(diags, dir, 0, error->message);
+
+			printf("%s\n", json);
+			g_free(json);
+		} else if (format != NULL && strcmp(format, "sarif") == 0) {
+			char *sarif = diag_to_sarif(diags, PACKAGE_VERSION, error->message);
+
+			printf("%s\n", sarif);
+			g_free(sarif);
+		}
 		diag_print_text(diags, stderr, use_colour(stderr));
 		fprintf(stderr, "dossier: error: %s\n", error->message);
 		g_error_free(error);
 	}
 	return project;
+}
+
+static Project *
+open_project(const char *dir, DiagList *diags)
+{
+	return open_project_as(dir, diags, NULL);
 }
 
 static int
@@ -129,7 +162,7 @@ command_check(int argc, char **argv)
 	}
 	dir = argc == 3 ? argv[2] : ".";
 	diags = diag_list_new();
-	project = open_project(dir, diags);
+	project = open_project_as(dir, diags, format);
 	if (project == NULL) {
 		diag_list_free(diags);
 		g_free(format);
@@ -139,20 +172,22 @@ command_check(int argc, char **argv)
 	diag_list_sort(diags);
 
 	if (strcmp(format, "json") == 0) {
-		char *json = diag_to_json(diags, dir, project->graph->records->len);
+		char *json = diag_to_json(diags, dir, project->graph->records->len, NULL);
 
 		printf("%s\n", json);
 		g_free(json);
 	} else if (strcmp(format, "sarif") == 0) {
-		char *sarif = diag_to_sarif(diags, PACKAGE_VERSION);
+		char *sarif = diag_to_sarif(diags, PACKAGE_VERSION, NULL);
 
 		printf("%s\n", sarif);
 		g_free(sarif);
 	} else {
 		diag_print_text(diags, stdout, use_colour(stdout));
-		printf("%s: %u records in %u files; %u errors, %u warnings, %u notes\n", dir,
-		       project->graph->records->len, project->files_read, diags->counts[DIAG_ERROR],
-		       diags->counts[DIAG_WARNING], diags->counts[DIAG_NOTE]);
+		printf("%s: %s in %s; %s, %s, %s\n", dir,
+		       plural(project->graph->records->len, "record"),
+		       plural(project->files_read, "file"), plural(diags->counts[DIAG_ERROR], "error"),
+		       plural(diags->counts[DIAG_WARNING], "warning"),
+		       plural(diags->counts[DIAG_NOTE], "note"));
 	}
 	status = exit_status(diags, werror);
 	project_free(project);
@@ -432,7 +467,7 @@ write_reports(Package *package, const DiagList *diags, GError **error)
 {
 	char *text_path = package_file(package, "check-report.txt");
 	char *sarif_path = package_file(package, "check-report.sarif");
-	char *sarif = diag_to_sarif(diags, PACKAGE_VERSION);
+	char *sarif = diag_to_sarif(diags, PACKAGE_VERSION, NULL);
 	FILE *out = fopen(text_path, "w");
 	gboolean ok = out != NULL;
 

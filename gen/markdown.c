@@ -1,13 +1,14 @@
 #include "markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const extension_names[] = {"table", "strikethrough", "autolink",
                                               "tasklist"};
 
 static int
-max_block_depth(cmark_node *tree)
+max_block_depth(cmark_node *tree, int *deepest_line)
 {
 	cmark_iter *iter = cmark_iter_new(tree);
 	cmark_event_type ev;
@@ -19,12 +20,15 @@ max_block_depth(cmark_node *tree)
 		cmark_node *node = cmark_iter_get_node(iter);
 		cmark_node_type type = cmark_node_get_type(node);
 
-		if (type != CMARK_NODE_BLOCK_QUOTE && type != CMARK_NODE_LIST &&
-		    type != CMARK_NODE_ITEM)
+		/* A list and its item are one level of nesting: count items. */
+		if (type != CMARK_NODE_BLOCK_QUOTE && type != CMARK_NODE_ITEM)
 			continue;
 		if (ev == CMARK_EVENT_ENTER) {
-			if (++depth > max)
+			if (++depth > max) {
 				max = depth;
+				if (max == MARKDOWN_MAX_DEPTH + 1)
+					*deepest_line = cmark_node_get_start_line(node);
+			}
 		} else if (ev == CMARK_EVENT_EXIT) {
 			depth--;
 		}
@@ -38,7 +42,7 @@ markdown_parse(const char *text, size_t len, const char *file, int first_line, D
 {
 	cmark_parser *parser;
 	cmark_node *tree;
-	int depth;
+	int depth, line = 1;
 
 	cmark_gfm_core_extensions_ensure_registered();
 	parser = cmark_parser_new(CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES);
@@ -52,9 +56,9 @@ markdown_parse(const char *text, size_t len, const char *file, int first_line, D
 	tree = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
 
-	depth = max_block_depth(tree);
+	depth = max_block_depth(tree, &line);
 	if (depth > MARKDOWN_MAX_DEPTH && diags != NULL)
-		diag_add(diags, DIAG_MARKDOWN_LIMIT, src_pos(file, first_line, 1),
+		diag_add(diags, DIAG_MARKDOWN_LIMIT, src_pos(file, first_line + MAX(line, 1) - 1, 1),
 		         "the body nests lists and quotes %d levels deep, over the limit of %d",
 		         depth, MARKDOWN_MAX_DEPTH);
 	return tree;
@@ -84,56 +88,70 @@ code_lines(cmark_node *tree, int line_count)
 	return mask;
 }
 
+/* Advances *line and *col over bytes [from, to) of text. */
 static void
-scan_line(Record *record, const char *line, size_t len, int file_line, DiagList *diags)
+advance(const char *text, size_t from, size_t to, int *line, int *col)
+{
+	for (size_t k = from; k < to; k++) {
+		if (text[k] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)text[k] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* Scans one run of text lines outside code blocks. A code span may wrap
+ * onto the next line, but never past a blank line, which ends the
+ * paragraph. */
+static void
+scan_segment(Record *record, const char *text, size_t len, int first_line, DiagList *diags)
 {
 	size_t i = 0;
-	int col = 1;
+	int line = first_line, col = 1;
 
 	while (i < len) {
-		if (line[i] == '`') {
-			/* Skip a code span: a run of backticks up to a run of the same
-			 * length. An unmatched run is literal text. */
-			size_t run = 0, j;
+		if (text[i] == '`') {
+			size_t run = 0, j, close = 0;
 
-			while (i + run < len && line[i + run] == '`')
+			while (i + run < len && text[i + run] == '`')
 				run++;
-			for (j = i + run; j < len; j++) {
-				size_t close = 0;
-
-				while (j + close < len && line[j + close] == '`')
+			for (j = i + run; j < len; j += close > 0 ? close : 1) {
+				close = 0;
+				if (text[j] == '\n' && j + 1 < len && text[j + 1] == '\n')
+					break;
+				while (j + close < len && text[j + close] == '`')
 					close++;
 				if (close == run)
 					break;
-				j += close;
 			}
-			if (j < len) {
-				for (size_t k = i; k < j + run; k++)
-					if (((unsigned char)line[k] & 0xC0) != 0x80)
-						col++;
+			if (j < len && close == run) {
+				advance(text, i, j + run, &line, &col);
 				i = j + run;
-				continue;
+			} else {
+				advance(text, i, i + run, &line, &col);
+				i += run;
 			}
-			i += run;
-			col += (int)run;
 			continue;
 		}
-		if (line[i] == '[' && i + 1 < len && line[i + 1] == '[') {
+		if (text[i] == '[' && i + 1 < len && text[i + 1] == '[') {
 			size_t start = i + 2, end = start;
 
-			while (end < len && line[end] != ']' && line[end] != '[')
+			while (end < len && text[end] != ']' && text[end] != '[' && text[end] != '\n')
 				end++;
-			if (end + 1 < len && line[end] == ']' && line[end + 1] == ']' && end > start) {
-				char *id = g_strstrip(g_strndup(line + start, end - start));
+			if (end + 1 < len && text[end] == ']' && text[end + 1] == ']' && end > start) {
+				char *written = g_strndup(text + start, end - start);
+				char *id = g_strstrip(g_strdup(written));
 
 				if (id[0] != '\0') {
-					SrcPos pos = src_pos(record->file, file_line, col);
+					SrcPos pos = src_pos(record->file, line, col);
 					Link *ref = g_new0(Link, 1);
 
-					if ((size_t)(end - start) != strlen(id))
+					if (strcmp(id, written) != 0)
 						diag_add(diags, DIAG_ID_WHITESPACE, pos,
 						         "reference [[%s]] has space around the ID; it is read as '%s'",
-						         id, id);
+						         written, id);
 					ref->role = g_intern_string("reference");
 					ref->target = id;
 					ref->pos = pos;
@@ -142,15 +160,13 @@ scan_line(Record *record, const char *line, size_t len, int file_line, DiagList 
 				} else {
 					g_free(id);
 				}
-				for (size_t k = i; k < end + 2; k++)
-					if (((unsigned char)line[k] & 0xC0) != 0x80)
-						col++;
+				g_free(written);
+				advance(text, i, end + 2, &line, &col);
 				i = end + 2;
 				continue;
 			}
 		}
-		if (((unsigned char)line[i] & 0xC0) != 0x80)
-			col++;
+		advance(text, i, i + 1, &line, &col);
 		i++;
 	}
 }
@@ -159,9 +175,9 @@ void
 markdown_collect_refs(Record *record, cmark_node *tree, DiagList *diags)
 {
 	const char *text = record->body;
-	int line_count = 1;
+	int line_count = 1, line = 1, segment_line = 0;
+	const char *segment = NULL;
 	guint8 *mask;
-	int line = 1;
 
 	if (text == NULL || strstr(text, "[[") == NULL)
 		return;
@@ -169,15 +185,25 @@ markdown_collect_refs(Record *record, cmark_node *tree, DiagList *diags)
 		if (*p == '\n')
 			line_count++;
 	mask = code_lines(tree, line_count);
-	for (const char *p = text; *p; line++) {
+	for (const char *p = text;; line++) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 
-		if (!mask[line] && memchr(p, '[', len) != NULL)
-			scan_line(record, p, len, record->body_line + line - 1, diags);
-		p += len;
-		if (*p == '\n')
-			p++;
+		/* Consecutive lines outside code blocks form one segment. */
+		if (!mask[line] && segment == NULL) {
+			segment = p;
+			segment_line = line;
+		}
+		if ((mask[line] || eol == NULL) && segment != NULL) {
+			const char *stop = mask[line] ? p : p + len;
+
+			scan_segment(record, segment, (size_t)(stop - segment),
+			             record->body_line + segment_line - 1, diags);
+			segment = NULL;
+		}
+		if (eol == NULL)
+			break;
+		p = eol + 1;
 	}
 	g_free(mask);
 }
@@ -390,6 +416,77 @@ convert_table(Converter *c, cmark_node *node)
 	return b;
 }
 
+/* Returns the only inline of a paragraph when it is an image. */
+static cmark_node *
+lone_image(cmark_node *paragraph)
+{
+	cmark_node *child = cmark_node_first_child(paragraph);
+
+	if (child == NULL || cmark_node_next(child) != NULL ||
+	    cmark_node_get_type(child) != CMARK_NODE_IMAGE)
+		return NULL;
+	return child;
+}
+
+/* Resolves an image path against the Markdown file's folder, refusing
+ * URLs, absolute paths and paths that leave the root folder (after
+ * symbolic links are resolved). Returns NULL with *why set on refusal. */
+static char *
+resolve_image(const MarkdownContext *ctx, const char *url, const char **why)
+{
+	char *path, *real, *root;
+	gboolean ok;
+
+	if (url == NULL || url[0] == '\0' || strstr(url, "://") != NULL || g_path_is_absolute(url) ||
+	    ctx->image_dir == NULL) {
+		*why = "only relative paths to files in the repository are used";
+		return NULL;
+	}
+	path = g_build_filename(ctx->image_dir, url, NULL);
+	real = realpath(path, NULL);
+	root = ctx->image_root ? realpath(ctx->image_root, NULL) : NULL;
+	ok = real != NULL && root != NULL && g_str_has_prefix(real, root) &&
+	     real[strlen(root)] == '/';
+	if (real == NULL)
+		*why = "the file does not exist";
+	else if (!ok)
+		*why = "the path leads outside the repository";
+	free(real);
+	free(root);
+	if (!ok) {
+		g_free(path);
+		return NULL;
+	}
+	return path;
+}
+
+static void
+convert_image(Converter *c, cmark_node *image, SrcPos pos, GPtrArray *out)
+{
+	const char *url = cmark_node_get_url(image);
+	const char *why = NULL;
+	char *path = resolve_image(c->ctx, url, &why);
+	DocBlock *b = doc_block_new(DOC_IMAGE, pos);
+	DocBlock *caption = doc_block_new(DOC_CAPTION, pos);
+
+	convert_inlines(c, cmark_node_first_child(image), caption->inlines);
+	if (path == NULL) {
+		if (c->ctx->diags != NULL)
+			diag_add(c->ctx->diags, DIAG_IMAGE_UNREADABLE, pos,
+			         "image '%s' is not used: %s; its description is printed instead",
+			         url ? url : "", why);
+		g_ptr_array_add(out, doc_paragraph("[Image not available]", pos));
+		doc_block_free(b);
+	} else {
+		b->text = path;
+		g_ptr_array_add(out, b);
+	}
+	if (caption->inlines->len > 0)
+		g_ptr_array_add(out, caption);
+	else
+		doc_block_free(caption);
+}
+
 static void
 convert_blocks(Converter *c, cmark_node *node, GPtrArray *out)
 {
@@ -399,6 +496,10 @@ convert_blocks(Converter *c, cmark_node *node, GPtrArray *out)
 
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_PARAGRAPH:
+			if (lone_image(node) != NULL) {
+				convert_image(c, lone_image(node), pos, out);
+				break;
+			}
 			b = doc_block_new(DOC_PARAGRAPH, pos);
 			convert_inlines(c, cmark_node_first_child(node), b->inlines);
 			break;

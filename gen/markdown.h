@@ -33,6 +33,8 @@ typedef struct {
 	int first_line;     /* file line of the Markdown's first line */
 	int heading_offset; /* added to every heading level */
 	const char *image_dir; /* relative image paths are resolved here */
+	const char *image_root; /* images must resolve inside this folder */
+	DiagList *diags;        /* for images that cannot be used; may be NULL */
 } MarkdownContext;
 
 /* Converts a parsed tree to document blocks appended to out. Text that

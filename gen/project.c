@@ -5,6 +5,7 @@
 #include "frontmatter.h"
 #include "markdown.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 G_DEFINE_QUARK(dossier-error-quark, dossier_error)
@@ -191,8 +192,21 @@ compare_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Returns TRUE when path, with every symbolic link resolved, lies inside
+ * root (an already resolved path). */
+static gboolean
+inside(const char *root, const char *path)
+{
+	char *real = realpath(path, NULL);
+	gboolean ok = real != NULL && g_str_has_prefix(real, root) &&
+	              (real[strlen(root)] == '/' || real[strlen(root)] == '\0');
+
+	free(real);
+	return ok;
+}
+
 static void
-walk_folder(const char *path, int depth, GPtrArray *found, DiagList *diags)
+walk_folder(const char *root, const char *path, int depth, GPtrArray *found, DiagList *diags)
 {
 	GError *error = NULL;
 	GDir *dir;
@@ -227,9 +241,15 @@ walk_folder(const char *path, int depth, GPtrArray *found, DiagList *diags)
 			/* Symbolic links to folders are not followed: they can form
 			 * loops, and records belong inside the repository. */
 			if (!g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-				walk_folder(child, depth + 1, found, diags);
+				walk_folder(root, child, depth + 1, found, diags);
 			g_free(child);
 		} else if (g_str_has_suffix(child, ".md")) {
+			if (g_file_test(child, G_FILE_TEST_IS_SYMLINK) && !inside(root, child)) {
+				diag_add(diags, DIAG_IO_ERROR, src_pos(child, 1, 1),
+				         "symbolic link leads outside the repository; the file is skipped");
+				g_free(child);
+				continue;
+			}
 			g_ptr_array_add(found, child);
 		} else {
 			g_free(child);
@@ -325,11 +345,14 @@ load_settings(Project *project, DiagList *diags, GError **error)
 	return TRUE;
 }
 
-/* Resolves enum fields that take their values from a risk-policy scale,
- * and reports those that name a scale the policy does not have. */
+/* Resolves enum fields that take their values from a risk-policy scale.
+ * A scale the policy lacks is reported once, at dossier.yaml, because the
+ * fix belongs there and the model may be an installed file. */
 static void
 bind_scales(Project *project, DiagList *diags)
 {
+	GPtrArray *missing = g_ptr_array_new();
+
 	for (guint i = 0; i < project->model->types->len; i++) {
 		const RecordType *t = g_ptr_array_index(project->model->types, i);
 
@@ -341,10 +364,8 @@ bind_scales(Project *project, DiagList *diags)
 				continue;
 			scale = risk_policy_scale(project->risk, f->scale);
 			if (scale == NULL) {
-				diag_add(diags, DIAG_MODEL_INVALID, f->pos,
-				         "field '%s' takes its values from the scale '%s', which the risk "
-				         "policy in dossier.yaml does not define; its values are not checked",
-				         f->name, f->scale);
+				if (!g_ptr_array_find_with_equal_func(missing, f->scale, g_str_equal, NULL))
+					g_ptr_array_add(missing, f->scale);
 				continue;
 			}
 			f->values = g_ptr_array_new_with_free_func(g_free);
@@ -352,6 +373,13 @@ bind_scales(Project *project, DiagList *diags)
 				g_ptr_array_add(f->values, g_strdup(g_ptr_array_index(scale, k)));
 		}
 	}
+	for (guint i = 0; i < missing->len; i++)
+		diag_add(diags, DIAG_RISK_POLICY_INVALID, src_pos(project->file, 1, 1),
+		         "the model takes values from the risk-policy scale '%s', but dossier.yaml "
+		         "has no risk.%s list; fields on that scale are not checked",
+		         (const char *)g_ptr_array_index(missing, i),
+		         (const char *)g_ptr_array_index(missing, i));
+	g_ptr_array_free(missing, TRUE);
 }
 
 Project *
@@ -360,6 +388,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	Project *project = g_new0(Project, 1);
 	char *file = project_path(dir, "dossier.yaml");
 	GPtrArray *paths;
+	char *root;
 
 	project->dir = g_strdup(dir);
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
@@ -392,6 +421,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	bind_scales(project, diags);
 	project->graph = graph_new(project->model);
 	paths = g_ptr_array_new_with_free_func(g_free);
+	root = realpath(dir, NULL);
 	for (guint i = 0; i < project->record_dirs->len; i++) {
 		const char *rel = g_ptr_array_index(project->record_dirs, i);
 		char *path = project_path(dir, rel);
@@ -401,11 +431,12 @@ project_open(const char *dir, DiagList *diags, GError **error)
 			         "records folder '%s' does not exist or is not a folder; nothing is read "
 			         "from it", path);
 		else
-			walk_folder(path, 0, paths, diags);
+			walk_folder(root, path, 0, paths, diags);
 		g_free(path);
 	}
 	read_records(project, paths, diags);
 	g_ptr_array_free(paths, TRUE);
+	free(root);
 	if (project->graph->records->len == 0)
 		diag_add(diags, DIAG_NO_RECORDS, src_pos(project->file, 1, 1),
 		         "no record found in the records folders");

@@ -57,14 +57,16 @@ add_link_value(Record *record, const char *role, const YamlNode *node, DiagList 
 		return;
 	}
 	trimmed = g_strstrip(g_strdup(text));
-	if (strcmp(trimmed, text) != 0)
-		diag_add(diags, DIAG_ID_WHITESPACE, node->pos,
-		         "link '%s' has space around the ID '%s'; it is read as '%s'", role, text,
-		         trimmed);
-	if (trimmed[0] == '\0')
-		diag_add(diags, DIAG_BAD_VALUE, node->pos, "link '%s' has an empty ID", role);
-	else
+	if (trimmed[0] == '\0') {
+		diag_add(diags, DIAG_BAD_VALUE, node->pos, "link '%s' has an empty ID; it is ignored",
+		         role);
+	} else {
+		if (strcmp(trimmed, text) != 0)
+			diag_add(diags, DIAG_ID_WHITESPACE, node->pos,
+			         "link '%s' has space around the ID '%s'; it is read as '%s'", role, text,
+			         trimmed);
 		record_add_link(record, role, trimmed, node->pos);
+	}
 	g_free(trimmed);
 }
 
@@ -99,7 +101,7 @@ read_builtin(const YamlNode *map, const char *key, const char *file, SrcPos file
 	const char *text = yaml_scalar(node);
 
 	*pos = node ? node->pos : file_pos;
-	if (text == NULL || text[0] == '\0') {
+	if (text == NULL || text[strspn(text, " \t\n")] == '\0') {
 		diag_add(diags, DIAG_MISSING_FIELD, node ? node->pos : file_pos,
 		         node ? "field '%s' must be a non-empty text, not %s"
 		              : "required field '%s' is missing%s",

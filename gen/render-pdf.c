@@ -289,6 +289,15 @@ text_box_new(Flow *f, const GPtrArray *inlines, const char *prefix, const char *
 
 	g_array_set_clear_func(b.links, link_clear);
 	append_inlines(&b, inlines);
+	/* Pango 1.44 and later insert a hyphen where it breaks inside a word;
+	 * inside an ID or a URL that hyphen would change the text. */
+	{
+		PangoAttribute *no_hyphens = pango_attr_insert_hyphens_new(FALSE);
+
+		no_hyphens->start_index = 0;
+		no_hyphens->end_index = G_MAXUINT;
+		pango_attr_list_insert_before(b.attrs, no_hyphens);
+	}
 	box->layout = pango_layout_new(f->r->context);
 	pango_layout_set_font_description(box->layout, desc);
 	pango_layout_set_width(box->layout, (int)(width * PANGO_SCALE));
@@ -902,6 +911,72 @@ column_widths(Flow *f, const DocTable *t, double *col_w)
 	g_free(pinned);
 }
 
+/* Renders a table too wide for the page as one two-column table: for each
+ * row, a line naming the row, then one line per column with the header
+ * text and the cell. Every cell stays readable and nothing is clipped. */
+static void render_table(Flow *f, const DocBlock *b);
+
+static gboolean
+render_transposed(Flow *f, const DocBlock *b)
+{
+	const DocTable *t = b->table;
+	DocBlock *tall;
+	double total = 0;
+
+	for (guint c = 0; c < t->columns; c++)
+		total += longest_word_width(f, t, c);
+	if (t->header_rows == 0 || t->columns < 3 || total <= 1.5 * f->width)
+		return FALSE;
+	tall = doc_block_new(DOC_TABLE, b->pos);
+	tall->table = doc_table_new(2, 0);
+	tall->table->widths[0] = 0.3;
+	tall->table->widths[1] = 0.7;
+	for (guint r = t->header_rows; r < t->rows->len; r++) {
+		GPtrArray *source = g_ptr_array_index(t->rows, r);
+		GPtrArray *header = g_ptr_array_index(t->rows, t->header_rows - 1);
+		GPtrArray *row = doc_table_add_row(tall->table);
+		char *label = g_strdup_printf("Row %u of %u", r - t->header_rows + 1,
+		                              t->rows->len - t->header_rows);
+		DocBlock *p = doc_paragraph(label, b->pos);
+		DocInline *strong = doc_inline_new(DOC_STRONG, NULL);
+
+		g_ptr_array_add(strong->children, g_ptr_array_steal_index(p->inlines, 0));
+		g_ptr_array_add(p->inlines, strong);
+		g_ptr_array_add(doc_table_cell(row, 0), p);
+		g_free(label);
+		for (guint c = 0; c < t->columns; c++) {
+			GPtrArray *from;
+
+			row = doc_table_add_row(tall->table);
+			/* Cells are shared with the source table, so they are moved
+			 * back after rendering. */
+			from = doc_table_cell(header, c);
+			for (guint k = 0; k < from->len; k++)
+				g_ptr_array_add(doc_table_cell(row, 0), g_ptr_array_index(from, k));
+			from = doc_table_cell(source, c);
+			for (guint k = 0; k < from->len; k++)
+				g_ptr_array_add(doc_table_cell(row, 1), g_ptr_array_index(from, k));
+		}
+	}
+	render_table(f, tall);
+	/* The blocks belong to the source table: empty the cells before
+	 * freeing the temporary one. */
+	for (guint r = 0; r < tall->table->rows->len; r++) {
+		GPtrArray *row = g_ptr_array_index(tall->table->rows, r);
+
+		for (guint c = 0; c < 2; c++) {
+			GPtrArray *cell = doc_table_cell(row, c);
+
+			if (r % (t->columns + 1) != 0) {
+				g_ptr_array_set_free_func(cell, NULL);
+				g_ptr_array_set_size(cell, 0);
+			}
+		}
+	}
+	doc_block_free(tall);
+	return TRUE;
+}
+
 static void
 render_table(Flow *f, const DocBlock *b)
 {
@@ -949,13 +1024,36 @@ out:
 	g_free(col_w);
 }
 
+/* Returns NULL when path holds a PNG image, else why it cannot be used.
+ * Cairo reports every read failure as "out of memory", so the signature
+ * is checked first to give a useful reason. */
+static const char *
+png_problem(const char *path)
+{
+	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+	unsigned char head[8];
+	FILE *in = fopen(path, "rb");
+	size_t n;
+
+	if (in == NULL)
+		return "the file cannot be opened";
+	n = fread(head, 1, sizeof(head), in);
+	fclose(in);
+	if (n != sizeof(head) || memcmp(head, signature, sizeof(head)) != 0)
+		return "it is not a PNG file";
+	return NULL;
+}
+
 static void
 render_image(Flow *f, const DocBlock *b)
 {
-	cairo_surface_t *image = cairo_image_surface_create_from_png(b->text);
+	const char *problem = png_problem(b->text);
+	cairo_surface_t *image = problem ? NULL : cairo_image_surface_create_from_png(b->text);
 	double w, h, scale, avail_h = content_bottom(f) - MARGIN_TOP;
 
-	if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+	if (problem == NULL && cairo_surface_status(image) != CAIRO_STATUS_SUCCESS)
+		problem = "the PNG data is damaged or too large";
+	if (problem != NULL) {
 		GString *alt = g_string_new(NULL);
 		char *text;
 		DocBlock *p;
@@ -963,15 +1061,16 @@ render_image(Flow *f, const DocBlock *b)
 		doc_inlines_text(b->inlines, alt);
 		if (f->diags != NULL)
 			diag_add(f->diags, DIAG_IMAGE_UNREADABLE, b->pos,
-			         "image '%s' cannot be read as PNG (%s); its description is printed "
-			         "instead", b->text, cairo_status_to_string(cairo_surface_status(image)));
-		text = g_strdup_printf("[Image not available: %s. %s]", b->text, alt->str);
+			         "image '%s' is not used: %s; its description is printed instead",
+			         b->text, problem);
+		text = g_strdup_printf("[Image not available: %s]", b->text);
 		p = doc_paragraph(text, b->pos);
 		render_paragraph(f, p, BODY_FONT);
 		doc_block_free(p);
 		g_free(text);
 		g_string_free(alt, TRUE);
-		cairo_surface_destroy(image);
+		if (image != NULL)
+			cairo_surface_destroy(image);
 		return;
 	}
 	w = cairo_image_surface_get_width(image);
@@ -1148,7 +1247,8 @@ render_blocks(Flow *f, const GPtrArray *blocks)
 			render_quote(f, b);
 			break;
 		case DOC_TABLE:
-			render_table(f, b);
+			if (!render_transposed(f, b))
+				render_table(f, b);
 			break;
 		case DOC_IMAGE:
 			render_image(f, b);

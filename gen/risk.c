@@ -83,8 +83,15 @@ load_matrix(RiskPolicy *p, const YamlNode *node, DiagList *diags)
 		const char *prob = g_ptr_array_index(p->probability, pi);
 		const YamlNode *row = yaml_map_get(node, prob);
 
-		if (row == NULL || row->kind != YAML_NODE_SEQUENCE || row->children->len != ns) {
-			diag_add(diags, DIAG_RISK_POLICY_INVALID, row ? row->pos : node->pos,
+		if (row == NULL) {
+			diag_add(diags, DIAG_RISK_POLICY_INVALID, node->pos,
+			         "acceptability has no row for probability '%s'; give one entry per "
+			         "severity", prob);
+			ok = FALSE;
+			continue;
+		}
+		if (row->kind != YAML_NODE_SEQUENCE || row->children->len != ns) {
+			diag_add(diags, DIAG_RISK_POLICY_INVALID, row->pos,
 			         "acceptability row '%s' must be a list of %u entries, one per severity",
 			         prob, ns);
 			ok = FALSE;
@@ -252,7 +259,8 @@ evaluate_record(const RiskPolicy *p, Record *r, DiagList *diags)
 		         "risk controls that lower it", r->id,
 		         (const char *)g_ptr_array_index(p->severity, rs),
 		         (const char *)g_ptr_array_index(p->probability, rp));
-	else if (residual == RISK_ALARP && (benefit == NULL || benefit[0] == '\0'))
+	else if (residual == RISK_ALARP &&
+	         (benefit == NULL || benefit[strspn(benefit, " \t\n")] == '\0'))
 		diag_add(diags, DIAG_RESIDUAL_RISK_ALARP,
 		         field_pos(r, rp_text ? p->residual_probability_field : p->probability_field),
 		         "residual risk of '%s' (%s, %s) is acceptable only as low as reasonably "
@@ -299,79 +307,153 @@ is_classified(const RiskPolicy *p, const Record *r)
 	return r->type != NULL && risk_scale_index(p->class_types, r->type->name) >= 0;
 }
 
+/* Per-record state of the safety-class derivation. */
 typedef struct {
-	int cls;              /* index into classes, -1 before computed */
-	const Record *reason; /* the record whose severity or class set cls */
-	gboolean in_progress;
+	int worst;              /* worst severity index reachable upstream, or -1 */
+	const Record *worst_at; /* the record that carries it */
+	int cls;                /* required class index */
+	const Record *reason;   /* the record (hazard or child item) that sets it */
+	guint8 state;           /* 0 new, 1 in progress, 2 done */
 } ClassState;
 
-/* Worst severity reachable upstream from an item, not crossing other
- * classified records: a child item's hazards raise its parent (through
- * the children rule below), but a parent's hazards do not raise a child,
- * which IEC 62304 allows to be lower when segregated. */
-static int
-worst_severity(const RiskPolicy *p, const Graph *graph, const Record *start,
-               const Record **reason)
+typedef struct {
+	const Record *record;
+	guint next;
+} Frame;
+
+static void
+take_worst(ClassState *st, int severity, const Record *at)
 {
-	GPtrArray *queue = g_ptr_array_new();
-	guint8 *visited = g_new0(guint8, graph->records->len);
-	int worst = -1;
+	if (severity > st->worst) {
+		st->worst = severity;
+		st->worst_at = at;
+	}
+}
 
-	visited[start->index] = 1;
-	g_ptr_array_add(queue, (gpointer)start);
-	for (guint head = 0; head < queue->len; head++) {
-		const Record *r = g_ptr_array_index(queue, head);
-		int s = risk_scale_index(p->severity, record_value(r, p->severity_field));
+/* Computes, for every record, the worst severity reachable by following
+ * links upstream without passing through a classified record: a child
+ * item's hazards raise its parent (through the children rule below), but
+ * a parent's hazards do not raise a child, which IEC 62304 allows to be
+ * lower when segregated. One memoised depth-first pass with an explicit
+ * stack, so long chains cost linear time and no C stack. Inside a link
+ * cycle (reported elsewhere) the result may miss part of the cycle. */
+static void
+compute_worst(const RiskPolicy *p, const Graph *graph, ClassState *state)
+{
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(Frame));
 
-		if (s > worst) {
-			worst = s;
-			*reason = r;
-		}
-		if (r != start && is_classified(p, r))
+	for (guint i = 0; i < graph->records->len; i++) {
+		Frame root = {g_ptr_array_index(graph->records, i), 0};
+
+		if (state[i].state != 0)
 			continue;
-		for (guint i = 0; i < r->links->len; i++) {
-			const Link *link = g_ptr_array_index(r->links, i);
+		g_array_append_val(stack, root);
+		state[i].state = 1;
+		take_worst(&state[i], risk_scale_index(p->severity,
+		                                       record_value(root.record, p->severity_field)),
+		           root.record);
+		while (stack->len > 0) {
+			Frame *top = &g_array_index(stack, Frame, stack->len - 1);
+			ClassState *st = &state[top->record->index];
+			const Link *link;
+			ClassState *next;
 
-			if (link->to != NULL && !visited[link->to->index]) {
-				visited[link->to->index] = 1;
-				g_ptr_array_add(queue, link->to);
+			if (top->next >= top->record->links->len) {
+				st->state = 2;
+				g_array_set_size(stack, stack->len - 1);
+				if (stack->len > 0) {
+					Frame *parent = &g_array_index(stack, Frame, stack->len - 1);
+
+					if (!is_classified(p, top->record))
+						take_worst(&state[parent->record->index], st->worst, st->worst_at);
+				}
+				continue;
+			}
+			link = g_ptr_array_index(top->record->links, top->next++);
+			if (link->to == NULL)
+				continue;
+			next = &state[link->to->index];
+			if (is_classified(p, link->to)) {
+				/* Not crossed: only its own severity counts. */
+				take_worst(st, risk_scale_index(p->severity,
+				                                record_value(link->to, p->severity_field)),
+				           link->to);
+				continue;
+			}
+			if (next->state == 2) {
+				take_worst(st, next->worst, next->worst_at);
+			} else if (next->state == 0) {
+				Frame frame = {link->to, 0};
+
+				next->state = 1;
+				take_worst(next, risk_scale_index(p->severity,
+				                                  record_value(link->to, p->severity_field)),
+				           link->to);
+				g_array_append_val(stack, frame);
 			}
 		}
 	}
-	g_free(visited);
-	g_ptr_array_free(queue, TRUE);
-	return worst;
+	g_array_free(stack, TRUE);
 }
 
-static int
-required_class(const RiskPolicy *p, const Graph *graph, const Record *r, ClassState *state)
+/* Sets the required class of every classified record: its own worst
+ * severity mapped to a class, raised to the highest class of its children
+ * (classified records that link to it), as IEC 62304 4.3 asks. */
+static void
+compute_classes(const RiskPolicy *p, const Graph *graph, ClassState *state)
 {
-	ClassState *st = &state[r->index];
-	const Record *reason = NULL;
-	int worst;
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(Frame));
 
-	if (st->cls >= 0 || st->in_progress)
-		return st->cls < 0 ? 0 : st->cls;
-	st->in_progress = TRUE;
-	worst = worst_severity(p, graph, r, &reason);
-	st->cls = worst >= 0 ? p->class_by_severity[worst] : 0;
-	st->reason = worst >= 0 ? reason : NULL;
-	/* IEC 62304 4.3: an item takes the highest class of its children,
-	 * the classified records that link to it. */
-	for (guint i = 0; i < r->incoming->len; i++) {
-		const Link *link = g_ptr_array_index(r->incoming, i);
-		int child;
+	for (guint i = 0; i < graph->records->len; i++) {
+		state[i].state = 0;
+		state[i].cls = state[i].worst >= 0 ? p->class_by_severity[state[i].worst] : 0;
+		state[i].reason = state[i].worst >= 0 ? state[i].worst_at : NULL;
+	}
+	for (guint i = 0; i < graph->records->len; i++) {
+		Frame root = {g_ptr_array_index(graph->records, i), 0};
 
-		if (!is_classified(p, link->from))
+		if (state[i].state != 0 || !is_classified(p, root.record))
 			continue;
-		child = required_class(p, graph, link->from, state);
-		if (child > st->cls) {
-			st->cls = child;
-			st->reason = link->from;
+		state[i].state = 1;
+		g_array_append_val(stack, root);
+		while (stack->len > 0) {
+			Frame *top = &g_array_index(stack, Frame, stack->len - 1);
+			ClassState *st = &state[top->record->index];
+			const Link *link;
+			ClassState *child;
+
+			if (top->next >= top->record->incoming->len) {
+				st->state = 2;
+				g_array_set_size(stack, stack->len - 1);
+				if (stack->len > 0) {
+					Frame *parent = &g_array_index(stack, Frame, stack->len - 1);
+					ClassState *ps = &state[parent->record->index];
+
+					if (st->cls > ps->cls) {
+						ps->cls = st->cls;
+						ps->reason = top->record;
+					}
+				}
+				continue;
+			}
+			link = g_ptr_array_index(top->record->incoming, top->next++);
+			if (!is_classified(p, link->from))
+				continue;
+			child = &state[link->from->index];
+			if (child->state == 2) {
+				if (child->cls > st->cls) {
+					st->cls = child->cls;
+					st->reason = link->from;
+				}
+			} else if (child->state == 0) {
+				Frame frame = {link->from, 0};
+
+				child->state = 1;
+				g_array_append_val(stack, frame);
+			}
 		}
 	}
-	st->in_progress = FALSE;
-	return st->cls;
+	g_array_free(stack, TRUE);
 }
 
 void
@@ -383,7 +465,9 @@ risk_check_safety_class(const RiskPolicy *p, Graph *graph, DiagList *diags)
 		return;
 	state = g_new0(ClassState, graph->records->len);
 	for (guint i = 0; i < graph->records->len; i++)
-		state[i].cls = -1;
+		state[i].worst = -1;
+	compute_worst(p, graph, state);
+	compute_classes(p, graph, state);
 	for (guint i = 0; i < graph->records->len; i++) {
 		Record *r = g_ptr_array_index(graph->records, i);
 		const char *declared_text;
@@ -391,9 +475,10 @@ risk_check_safety_class(const RiskPolicy *p, Graph *graph, DiagList *diags)
 		const Record *why;
 		char *because;
 
-		if (!is_classified(p, r))
+		/* A duplicate is left out, like everywhere else in the graph. */
+		if (!is_classified(p, r) || graph_find(graph, r->id) != r)
 			continue;
-		needed = required_class(p, graph, r, state);
+		needed = state[i].cls;
 		why = state[i].reason;
 		record_set_computed(r, "required_safety_class", g_ptr_array_index(p->classes, needed));
 		declared_text = record_value(r, p->class_field);

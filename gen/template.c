@@ -52,8 +52,12 @@ template_list(const char *dir, DiagList *diags)
 		/* FDA eCopy file names: lower case, a number prefix, no spaces. */
 		if (!(g_ascii_isdigit(name[0]) && g_ascii_isdigit(name[1]) && g_ascii_isdigit(name[2]) &&
 		      name[3] == '-')) {
-			diag_add(diags, DIAG_TEMPLATE_INVALID, src_pos(name, 0, 0),
-			         "template file names read NNN-name.md; '%s' in %s is skipped", name, dir);
+			char *path = g_build_filename(dir, name, NULL);
+
+			diag_add(diags, DIAG_TEMPLATE_INVALID, src_pos(path, 1, 1),
+			         "template file names read NNN-name.md, as the FDA eCopy rules ask; "
+			         "this file is skipped");
+			g_free(path);
 			continue;
 		}
 		t = g_new0(TemplateFile, 1);
@@ -186,7 +190,7 @@ add_id_list(const Expander *x, GPtrArray *inlines, GPtrArray *records)
 		const Record *r = g_ptr_array_index(records, i);
 		char *text = g_strconcat(i ? ", " : "", r->id, NULL);
 
-		markdown_text_inlines(text, &(MarkdownContext){is_record, (void *)x, x->file, 1, 0, NULL},
+		markdown_text_inlines(text, &(MarkdownContext){is_record, (void *)x, x->file, 1, 0, NULL, NULL, NULL},
 		                      inlines);
 		g_free(text);
 	}
@@ -197,7 +201,7 @@ add_id_list(const Expander *x, GPtrArray *inlines, GPtrArray *records)
 static void
 column_inlines(const Expander *x, const Record *r, const char *column, GPtrArray *inlines)
 {
-	MarkdownContext ctx = {is_record, (void *)x, x->file, 1, 0, NULL};
+	MarkdownContext ctx = {is_record, (void *)x, x->file, 1, 0, NULL, NULL, NULL};
 	const Field *field;
 
 	if (g_str_has_prefix(column, "incoming.")) {
@@ -571,10 +575,13 @@ record_section(Expander *x, const Record *r, int level, const GPtrArray *fields,
 
 	if (r->body != NULL && r->body[strspn(r->body, " \t\n")] != '\0') {
 		cmark_node *tree = markdown_parse(r->body, strlen(r->body), r->file, r->body_line, NULL);
-		MarkdownContext ctx = {is_record, x, r->file, r->body_line, level, NULL};
+		char *dir = g_path_get_dirname(r->file);
+		MarkdownContext ctx = {is_record, x,   r->file,         r->body_line, level,
+		                       dir,       x->project->dir, x->diags};
 
 		markdown_to_blocks(tree, &ctx, out);
 		cmark_node_free(tree);
+		g_free(dir);
 	}
 	g_ptr_array_free(roles, TRUE);
 	g_ptr_array_free(inlines, TRUE);
@@ -847,7 +854,8 @@ static void
 expand_body(Expander *x, const char *body, int body_line, GPtrArray *out)
 {
 	cmark_node *tree = markdown_parse(body, strlen(body), x->file, body_line, x->diags);
-	MarkdownContext ctx = {is_record, x, x->file, body_line, 0, NULL};
+	char *dir = g_path_get_dirname(x->file);
+	MarkdownContext ctx = {is_record, x, x->file, body_line, 0, dir, dir, x->diags};
 	cmark_node *node = cmark_node_first_child(tree);
 
 	while (node != NULL) {
@@ -872,6 +880,7 @@ expand_body(Expander *x, const char *body, int body_line, GPtrArray *out)
 		node = next;
 	}
 	cmark_node_free(tree);
+	g_free(dir);
 }
 
 /* Gives every heading without an anchor a stable one: s1, s2, ... */

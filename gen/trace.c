@@ -76,8 +76,11 @@ index_records(Graph *graph, DiagList *diags)
 		} else {
 			g_hash_table_insert(graph->by_fold, fold, r);
 		}
+		/* The prefix must end at a non-letter, so UNIT-7 is not read as
+		 * a UN- record; Doorstop IDs such as REQ001 have no separator. */
 		if (r->type != NULL && r->type->prefix != NULL &&
-		    !g_str_has_prefix(r->id, r->type->prefix))
+		    (!g_str_has_prefix(r->id, r->type->prefix) ||
+		     g_ascii_isalpha(r->id[strlen(r->type->prefix)])))
 			diag_add(diags, DIAG_ID_PREFIX, r->pos,
 			         "ID '%s' does not start with '%s', the prefix of type '%s'", r->id,
 			         r->type->prefix, r->type->name);

@@ -17,6 +17,8 @@ node_free(gpointer data)
 
 	if (node->children != NULL)
 		g_ptr_array_free(node->children, TRUE);
+	if (node->keys != NULL)
+		g_hash_table_destroy(node->keys);
 	g_free(node->text);
 	g_free(node);
 }
@@ -154,7 +156,18 @@ add_child(Builder *b, YamlNode *parent, YamlNode *child, YamlNode **pending_key)
 		*pending_key = child;
 		return TRUE;
 	}
-	for (guint i = 0; i < parent->children->len; i += 2) {
+	/* Small mappings are searched in place; large ones through an index,
+	 * so a file with many keys costs linear time. */
+	if (parent->children->len >= 32 && parent->keys == NULL) {
+		parent->keys = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < parent->children->len; i += 2) {
+			YamlNode *key = g_ptr_array_index(parent->children, i);
+
+			if (key->kind == YAML_NODE_SCALAR)
+				g_hash_table_insert(parent->keys, key->text, key);
+		}
+	}
+	for (guint i = 0; parent->keys == NULL && i < parent->children->len; i += 2) {
 		YamlNode *key = g_ptr_array_index(parent->children, i);
 
 		if (scalar_equal(key, *pending_key)) {
@@ -165,6 +178,19 @@ add_child(Builder *b, YamlNode *parent, YamlNode *child, YamlNode **pending_key)
 			*pending_key = NULL;
 			return TRUE;
 		}
+	}
+	if (parent->keys != NULL && (*pending_key)->kind == YAML_NODE_SCALAR) {
+		YamlNode *key = g_hash_table_lookup(parent->keys, (*pending_key)->text);
+
+		if (key != NULL) {
+			Diag *d = diag_add(b->diags, DIAG_DUPLICATE_KEY, (*pending_key)->pos,
+			                   "duplicate key '%s'; the later value is ignored", key->text);
+
+			diag_note(d, key->pos, "'%s' first appears here", key->text);
+			*pending_key = NULL;
+			return TRUE;
+		}
+		g_hash_table_insert(parent->keys, (*pending_key)->text, *pending_key);
 	}
 	g_ptr_array_add(parent->children, *pending_key);
 	g_ptr_array_add(parent->children, child);

@@ -27,6 +27,8 @@ struct YamlNode {
 	guint64 weight;
 	/* TRUE while the parser is still inside this collection. */
 	gboolean open;
+	/* Large mappings: key text -> key node, for duplicate detection. */
+	GHashTable *keys;
 };
 
 /* Limits applied while building a document; exceeding one stops the

@@ -15,7 +15,9 @@
 # $top_srcdir).
 #
 # A case may hold a file `args` with extra arguments for `dossier check`,
-# and an executable `setup` that generates input too large to keep in the
+# a file `command` holding "build" to run `dossier build` instead (its
+# diagnostics and the names of the files it wrote are compared), and an
+# executable `setup` that generates input too large to keep in the
 # repository. A case with `setup` is copied to a temporary folder, `setup`
 # runs there, and dossier runs in the copy.
 #
@@ -78,9 +80,22 @@ run_case() {
 		args=$(cat args)
 	fi
 	# $limit and $args are split into words on purpose.
-	# shellcheck disable=SC2086
-	LC_ALL=$1 $limit "$DOSSIER" check input $args >"$2" 2>"$2.err"
-	status=$?
+	if [ -f command ] && [ "$(cat command)" = build ]; then
+		# A build case compares the diagnostics (standard error) and the
+		# list of files in the package.
+		rm -rf "$2.pkg"
+		# shellcheck disable=SC2086
+		LC_ALL=$1 $limit "$DOSSIER" build input -o "$2.pkg" --quiet $args >"$2.err" 2>"$2"
+		status=$?
+		if [ -d "$2.pkg" ]; then
+			(cd "$2.pkg" && find . -type f | LC_ALL=C sort) >>"$2"
+		fi
+		rm -rf "$2.pkg"
+	else
+		# shellcheck disable=SC2086
+		LC_ALL=$1 $limit "$DOSSIER" check input $args >"$2" 2>"$2.err"
+		status=$?
+	fi
 	if [ "$status" -eq 124 ] && [ -n "$limit" ]; then
 		echo "timed out after 20 seconds" >>"$2.err"
 	fi
