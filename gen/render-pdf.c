@@ -148,6 +148,9 @@ pdf_renderer_free(PdfRenderer *r)
 	if (r == NULL)
 		return;
 	g_object_unref(r->context);
+	/* Shutting the map down drops the fonts it caches, which otherwise
+	 * keep it, and with it the configuration, alive until exit. */
+	pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(r->font_map));
 	g_object_unref(r->font_map);
 	FcCharSetDestroy(r->coverage);
 	/* The font map holds the configuration; FcFini is never called,
