@@ -71,7 +71,6 @@ typedef struct {
 	GPtrArray *toc;          /* TocEntry*, from the measuring pass */
 	int outline_parent[6];
 	DiagList *diags; /* NULL in the drawing pass, so each warning is given once */
-	gboolean collect_toc; /* TRUE in the first pass only */
 	GHashTable *warned_chars;
 } Flow;
 
@@ -531,14 +530,6 @@ render_heading(Flow *f, const DocBlock *b)
 	/* Keep the heading with at least three lines of what follows. */
 	ensure_space(f, h + 6 + 3 * 14);
 	emit_dest(f, b->anchor);
-	if (f->collect_toc && b->anchor != NULL && level <= 3) {
-		TocEntry *e = g_new0(TocEntry, 1);
-
-		e->title = g_strdup(title->str);
-		e->anchor = g_strdup(b->anchor);
-		e->level = level;
-		g_ptr_array_add(f->toc, e);
-	}
 	if (f->cr != NULL && b->anchor != NULL && level <= 4) {
 		char *name = escape_attr(b->anchor);
 		char *link = g_strdup_printf("dest='%s'", name);
@@ -1302,6 +1293,27 @@ toc_entry_free(gpointer data)
 	g_free(e);
 }
 
+/* Lists the headings of levels 1 to 3 that have an anchor, in order. */
+static void
+collect_toc(const GPtrArray *blocks, GPtrArray *toc)
+{
+	for (guint i = 0; i < blocks->len; i++) {
+		const DocBlock *b = g_ptr_array_index(blocks, i);
+
+		if (b->kind == DOC_HEADING && b->anchor != NULL && b->level <= 3) {
+			TocEntry *e = g_new0(TocEntry, 1);
+			GString *title = g_string_new(NULL);
+
+			doc_inlines_text(b->inlines, title);
+			e->title = g_string_free(title, FALSE);
+			e->anchor = g_strdup(b->anchor);
+			e->level = b->level;
+			g_ptr_array_add(toc, e);
+		}
+		collect_toc(b->children, toc);
+	}
+}
+
 static cairo_status_t
 write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
 {
@@ -1371,7 +1383,7 @@ gboolean
 pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagList *diags,
                     int *pages, GError **error)
 {
-	Flow collect = {0}, measure = {0}, draw = {0};
+	Flow measure = {0}, draw = {0};
 	GHashTable *anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *toc = g_ptr_array_new_with_free_func(toc_entry_free);
 	GHashTable *warned = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -1379,17 +1391,11 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	gboolean ok = FALSE;
 	GByteArray *bytes = NULL;
 
-	/* Two passes lay everything out without drawing: the first collects
-	 * the headings for the table of contents, the second (with the
-	 * contents in place) learns the page count and the page of every
-	 * anchor, for the contents and "Page X of Y". The third draws. */
-	collect.anchor_page = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	collect.toc = toc;
-	collect.collect_toc = TRUE;
-	collect.warned_chars = warned;
-	flow_start(&collect, r, doc);
-	render_blocks(&collect, doc->blocks);
-	g_hash_table_destroy(collect.anchor_page);
+	/* The contents list comes from the tree; a first pass lays everything
+	 * out without drawing, with the contents in place, to learn the page
+	 * count and the page of every anchor for the contents and "Page X of
+	 * Y"; the second pass draws. */
+	collect_toc(doc->blocks, toc);
 
 	measure.anchor_page = anchors;
 	measure.toc = toc;
