@@ -229,6 +229,21 @@ risk:
 """
 
 
+def write_png(path, width, height):
+    """Writes an RGB PNG with horizontal bands, using only zlib."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    rows = b"".join(b"\x00" + bytes((y % 256, 80, 160)) * width for y in range(height))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def check_hostile(out):
     repo = os.path.join(out, "hostile")
     os.makedirs(os.path.join(repo, "records"))
@@ -243,12 +258,18 @@ def check_hostile(out):
     long_body = "\n\n".join("Paragraph %05d of the very long record. " % i + "Filler text " * 20
                             for i in range(1, 5001))
     records = {
-        "UN-001": ("user-need", "A token without spaces", token + "\n\n" + table + "\n" + scripts),
+        "UN-001": ("user-need", "A token without spaces",
+                   token + "\n\n" + table + "\n" + scripts + "\n\n![A wide test image](wide.png)"),
         "UN-002": ("user-need", "A record body of several hundred pages", long_body),
     }
     for rid, (kind, title, body) in records.items():
         with open(os.path.join(repo, "records", rid + ".md"), "w") as f:
             f.write("---\nid: %s\ntype: %s\ntitle: %s\n---\n%s\n" % (rid, kind, title, body))
+    # A field value taller than a page, in the record's field table.
+    tall = " ".join("Source%05d" % i for i in range(1, 6001))
+    with open(os.path.join(repo, "records", "UN-003.md"), "w") as f:
+        f.write("---\nid: UN-003\ntype: user-need\ntitle: A tall cell\nsource: %s\n---\n" % tall)
+    write_png(os.path.join(repo, "records", "wide.png"), 3000, 400)
     tdir = os.path.join(repo, "templates", "fda-premarket")
     os.makedirs(tdir)
     with open(os.path.join(tdir, "010-all.md"), "w") as f:
@@ -269,6 +290,14 @@ def check_hostile(out):
     check(all(c in text for c in columns), "all 60 table columns are there")
     check(all(v in squeezed for v in ("v01", "v30", "v60")), "all 60 table cells are there")
     check("Paragraph 05000" in text and "Paragraph 00001" in text, "the long body is all there")
+    check("Source00001" in text and "Source06000" in text and "Source03000" in text,
+          "a table cell taller than a page continues on the next pages")
+    check("image-unreadable" not in stderr, "the PNG image is read")
+    raw = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", pdf, "-"],
+                         capture_output=True).stdout
+    check(b"/Subtype /Image" in raw, "the image is in the PDF")
+    check(b"/Width 3000" in raw and b"/Height 400" in raw,
+          "the image keeps its pixels and is scaled on the page")
     check(page_count(pdf) > 250, "the long body runs to %d pages" % page_count(pdf))
     check(run(["qpdf", "--check", pdf], check_status=False).returncode == 0,
           "hostile PDF passes qpdf --check")
