@@ -4,6 +4,7 @@
 #include "check.h"
 #include "package.h"
 #include "project.h"
+#include "render-docx.h"
 #include "render-pdf.h"
 #include "template.h"
 
@@ -497,7 +498,8 @@ command_build(int argc, char **argv)
 		 "Folder that receives the package folder (default: DIR/out)", "OUT"},
 		{"profile", 'p', 0, G_OPTION_ARG_STRING, &profile,
 		 "Template profile (default: project.profile, else fda-premarket)", "NAME"},
-		{"only", 0, 0, G_OPTION_ARG_STRING, &only, "Write only this format: pdf", "FORMAT"},
+		{"only", 0, 0, G_OPTION_ARG_STRING, &only, "Write only this format: pdf or docx",
+		 "FORMAT"},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
 		 "Print only diagnostics and the package path", NULL},
 		{NULL}};
@@ -507,6 +509,8 @@ command_build(int argc, char **argv)
 	GPtrArray *templates = NULL, *docs = NULL;
 	GHashTable *remote = NULL;
 	PdfRenderer *renderer = NULL;
+	DocxRenderer *docx = NULL;
+	gboolean want_pdf, want_docx;
 	Package *package = NULL;
 	char *templates_dir = NULL, *fonts_dir = NULL, *date = NULL, *name = NULL;
 	GError *error = NULL;
@@ -523,10 +527,13 @@ command_build(int argc, char **argv)
 	                   "error (no package is written).",
 	                   entries, &argc, &argv))
 		return EXIT_USAGE;
-	if (only != NULL && strcmp(only, "pdf") != 0) {
-		fprintf(stderr, "dossier build: invalid format '%s' for --only; use pdf\n", only);
+	if (only != NULL && strcmp(only, "pdf") != 0 && strcmp(only, "docx") != 0) {
+		fprintf(stderr, "dossier build: invalid format '%s' for --only; use pdf or docx\n",
+		        only);
 		goto out;
 	}
+	want_pdf = only == NULL || strcmp(only, "pdf") == 0;
+	want_docx = only == NULL || strcmp(only, "docx") == 0;
 	if (argc > 3) {
 		fprintf(stderr, "dossier build: too many arguments; give one folder\n");
 		goto out;
@@ -566,9 +573,12 @@ command_build(int argc, char **argv)
 		RenderOptions options = {fonts_dir, project->paper && strcmp(project->paper, "a4") == 0,
 		                         "dossier " PACKAGE_VERSION};
 
-		renderer = pdf_renderer_new(&options, &error);
+		if (want_pdf)
+			renderer = pdf_renderer_new(&options, &error);
+		if (want_docx && error == NULL)
+			docx = docx_renderer_new(&options, &error);
 	}
-	if (renderer == NULL)
+	if (error != NULL)
 		goto fail;
 	name = package_name(yaml_scalar(yaml_map_get(project->settings, "device_name")),
 	                    yaml_scalar(yaml_map_get(project->settings, "version")));
@@ -601,18 +611,32 @@ command_build(int argc, char **argv)
 		template_add_references(doc, project, remote);
 		g_free(doc->date);
 		doc->date = g_strdup(date);
-		file = g_strconcat(t->stem, ".pdf", NULL);
-		path = package_file(package, file);
-		if (progress)
-			fprintf(stderr, "[%u/%u] %s ...", i + 1, templates->len, file);
-		ok = pdf_renderer_render(renderer, doc, path, build_diags, &pages, &error);
-		if (progress)
-			fprintf(stderr, " %d pages\n", pages);
-		total_pages += (guint)pages;
-		g_free(path);
-		g_free(file);
-		if (!ok)
-			goto fail;
+		if (want_pdf) {
+			file = g_strconcat(t->stem, ".pdf", NULL);
+			path = package_file(package, file);
+			if (progress)
+				fprintf(stderr, "[%u/%u] %s ...", i + 1, templates->len, file);
+			ok = pdf_renderer_render(renderer, doc, path, build_diags, &pages, &error);
+			if (progress)
+				fprintf(stderr, " %d pages\n", pages);
+			total_pages += (guint)pages;
+			g_free(path);
+			g_free(file);
+			if (!ok)
+				goto fail;
+		}
+		if (want_docx) {
+			file = g_strconcat(t->stem, ".docx", NULL);
+			path = package_file(package, file);
+			if (progress)
+				fprintf(stderr, "[%u/%u] %s\n", i + 1, templates->len, file);
+			/* The PDF pass already reported content problems. */
+			ok = docx_renderer_render(docx, doc, path, want_pdf ? NULL : build_diags, &error);
+			g_free(path);
+			g_free(file);
+			if (!ok)
+				goto fail;
+		}
 	}
 	diag_list_sort(build_diags);
 	diag_list_move(diags, build_diags);
@@ -639,6 +663,7 @@ out:
 		g_hash_table_destroy(remote);
 	package_free(package);
 	pdf_renderer_free(renderer);
+	docx_renderer_free(docx);
 	if (templates != NULL)
 		g_ptr_array_free(templates, TRUE);
 	project_free(project);
