@@ -1,11 +1,12 @@
 #!/bin/sh
-# Times `dossier build --only pdf` on generated records beside pandoc
-# turning the same records, concatenated into one Markdown file, into PDF
-# through pdflatex. Both run on the same files in the same run; each
-# command runs RUNS times (default 3) and the median wall time and that
-# run's peak resident memory are printed as a Markdown table row.
+# Times `dossier build --only pdf` and `--only docx` on generated records
+# beside pandoc turning the same records, concatenated into one Markdown
+# file, into PDF through pdflatex and into DOCX. All run on the same files
+# in the same run; each command runs RUNS times (default 3) and the median
+# wall time and that run's peak resident memory are printed as Markdown
+# table rows.
 #
-# Usage: bench/pdf.sh [RUNS] N...   (default: 3 runs of 1000 and 5000)
+# Usage: bench/documents.sh [RUNS] N...   (default: 3 runs of 1000 and 5000)
 # Needs a build in _build, python3, GNU time, and for the comparison
 # pandoc and a LaTeX (Debian: pandoc texlive-latex-base
 # texlive-latex-recommended texlive-fonts-recommended lmodern); without
@@ -60,20 +61,29 @@ PY
 	set -- $(median_run "$dossier" build "$repo" -p all -o "$work/out-$n" --only pdf --quiet)
 	d_time=$1 d_mem=$2
 	pages=$(pdfinfo "$work"/out-$n/*/010_all.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
-	p_time="" p_mem="" p_pages=""
+	set -- $(median_run "$dossier" build "$repo" -p all -o "$work/docx-$n" --only docx --quiet)
+	x_time=$1 x_mem=$2
+	p_time="" p_mem="" p_pages="" q_time="" q_mem=""
 	if command -v pandoc >/dev/null && command -v pdflatex >/dev/null; then
 		set -- $(median_run pandoc "$work/all-$n.md" -o "$work/pandoc-$n.pdf" \
 			--pdf-engine=pdflatex -V geometry:margin=1in)
 		p_time=$1 p_mem=$2
 		p_pages=$(pdfinfo "$work/pandoc-$n.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 	fi
+	if command -v pandoc >/dev/null; then
+		set -- $(median_run pandoc "$work/all-$n.md" -o "$work/pandoc-$n.docx")
+		q_time=$1 q_mem=$2
+	fi
 	awk -v n="$n" -v d="$d_time" -v dm="$d_mem" -v pg="${pages:-?}" \
-	    -v p="$p_time" -v pm="$p_mem" -v ppg="${p_pages:-?}" 'BEGIN {
-		if (p != "" && d > 0)
-			printf "| %d | dossier build --only pdf | %.2f | %.1f | %s | %.1fx faster |\n", n, d, dm / 1024, pg, p / d
-		else
-			printf "| %d | dossier build --only pdf | %.2f | %.1f | %s | (no pandoc) |\n", n, d, dm / 1024, pg
+	    -v p="$p_time" -v pm="$p_mem" -v ppg="${p_pages:-?}" \
+	    -v x="$x_time" -v xm="$x_mem" -v q="$q_time" -v qm="$q_mem" 'BEGIN {
+		ratio = (p != "" && d > 0) ? sprintf("%.1fx faster", p / d) : "(no pandoc)"
+		printf "| %d | dossier build --only pdf | %.2f | %.1f | %s | %s |\n", n, d, dm / 1024, pg, ratio
 		if (p != "")
 			printf "| %d | pandoc --pdf-engine=pdflatex | %.2f | %.1f | %s | 1.0 |\n", n, p, pm / 1024, ppg
+		ratio = (q != "" && x > 0) ? sprintf("%.1fx faster", q / x) : "(no pandoc)"
+		printf "| %d | dossier build --only docx | %.2f | %.1f | | %s |\n", n, x, xm / 1024, ratio
+		if (q != "")
+			printf "| %d | pandoc -o out.docx | %.2f | %.1f | | 1.0 |\n", n, q, qm / 1024
 	}'
 done
