@@ -1315,17 +1315,48 @@ collect_toc(const GPtrArray *blocks, GPtrArray *toc)
 }
 
 static cairo_status_t
-write_to_buffer(void *closure, const unsigned char *data, unsigned int length)
+write_to_file(void *closure, const unsigned char *data, unsigned int length)
 {
-	g_byte_array_append(closure, data, length);
-	return CAIRO_STATUS_SUCCESS;
+	return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
+	                                                  : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static gboolean add_page_mode(GByteArray *pdf, guint64 base);
+
+/* The end of the file read back to add the page mode: it must hold the
+ * catalog and the cross-reference table, 20 bytes per object, so 32 MiB
+ * covers more than a million objects. */
+#define TAIL_MAX_BYTES (32u * 1024u * 1024u)
+
+/* Adds the page mode to a written PDF, rewriting only its end, so the
+ * document never has to fit in memory. */
+static gboolean
+patch_page_mode(FILE *file)
+{
+	GByteArray *tail;
+	off_t size, base;
+	gboolean ok = FALSE;
+
+	if (fseeko(file, 0, SEEK_END) != 0 || (size = ftello(file)) < 0)
+		return FALSE;
+	base = size > (off_t)TAIL_MAX_BYTES ? size - (off_t)TAIL_MAX_BYTES : 0;
+	tail = g_byte_array_sized_new((guint)(size - base));
+	g_byte_array_set_size(tail, (guint)(size - base));
+	if (fseeko(file, base, SEEK_SET) == 0 &&
+	    fread(tail->data, 1, tail->len, file) == tail->len &&
+	    add_page_mode(tail, (guint64)base) && fseeko(file, base, SEEK_SET) == 0 &&
+	    fwrite(tail->data, 1, tail->len, file) == tail->len)
+		ok = TRUE;
+	g_byte_array_free(tail, TRUE);
+	return ok;
 }
 
 /* Makes viewers open with the bookmarks panel. Cairo 1.16 has no call for
- * the catalog's /PageMode, so the entry is inserted into the catalog,
- * which Cairo writes as the last object before the cross-reference table;
- * only the startxref offset moves. Returns FALSE, leaving pdf unchanged,
- * when the file does not have that layout. */
+ * the catalog's /PageMode, so the entry is inserted into the catalog.
+ * Cairo writes the catalog as the last object before the cross-reference
+ * table, so only the startxref offset moves. pdf holds the end of the
+ * file from byte offset base. Returns FALSE, leaving pdf unchanged, when
+ * the file does not have that layout. */
 /* Finds the last occurrence of needle in len bytes that may hold NULs. */
 static const char *
 find_last(const char *data, gsize len, const char *needle)
@@ -1339,7 +1370,7 @@ find_last(const char *data, gsize len, const char *needle)
 }
 
 static gboolean
-add_page_mode(GByteArray *pdf)
+add_page_mode(GByteArray *pdf, guint64 base)
 {
 	static const char entry[] = "   /PageMode /UseOutlines\n";
 	const char *data = (const char *)pdf->data;
@@ -1357,7 +1388,7 @@ add_page_mode(GByteArray *pdf)
 	if (end == NULL || find_last(catalog, (gsize)(end - catalog), "/PageMode") != NULL)
 		return FALSE;
 	offset = g_ascii_strtoull(startxref + 11, &number_end, 10);
-	if (number_end == startxref + 11 || offset != (guint64)(end + 10 - data))
+	if (number_end == startxref + 11 || offset != base + (guint64)(end + 10 - data))
 		return FALSE;
 	at = (gsize)(end - data);
 	tail = g_strdup_printf("\nstartxref\n%" G_GUINT64_FORMAT "\n%%%%EOF\n",
@@ -1389,7 +1420,7 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	GHashTable *warned = g_hash_table_new(g_direct_hash, g_direct_equal);
 	cairo_status_t status;
 	gboolean ok = FALSE;
-	GByteArray *bytes = NULL;
+	FILE *out;
 
 	/* The contents list comes from the tree; a first pass lays everything
 	 * out without drawing, with the contents in place, to learn the page
@@ -1404,8 +1435,13 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	flow_start(&measure, r, doc);
 	render_blocks(&measure, doc->blocks);
 
-	bytes = g_byte_array_new();
-	draw.surface = cairo_pdf_surface_create_for_stream(write_to_buffer, bytes, measure.page_w,
+	out = fopen(path, "w+b");
+	if (out == NULL) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write %s: %s",
+		            path, g_strerror(errno));
+		goto done;
+	}
+	draw.surface = cairo_pdf_surface_create_for_stream(write_to_file, out, measure.page_w,
 	                                                   measure.page_h);
 	cairo_pdf_surface_restrict_to_version(draw.surface, CAIRO_PDF_VERSION_1_5);
 	cairo_pdf_surface_set_metadata(draw.surface, CAIRO_PDF_METADATA_TITLE, doc->title ? doc->title : "");
@@ -1434,22 +1470,21 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	cairo_surface_finish(draw.surface);
 	status = cairo_surface_status(draw.surface);
 	cairo_surface_destroy(draw.surface);
+	/* NOTE: a Cairo release that writes its catalog differently leaves
+	 * the PDF without /PageMode; the PDF tests catch that. */
+	if (status == CAIRO_STATUS_SUCCESS)
+		patch_page_mode(out);
+	if (fclose(out) != 0 && status == CAIRO_STATUS_SUCCESS)
+		status = CAIRO_STATUS_WRITE_ERROR;
 	if (status != CAIRO_STATUS_SUCCESS) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write %s: %s", path,
 		            cairo_status_to_string(status));
 		goto done;
 	}
-	/* NOTE: a Cairo release that writes its catalog differently leaves
-	 * the PDF without /PageMode; the PDF tests catch that. */
-	add_page_mode(bytes);
-	if (!g_file_set_contents(path, (const char *)bytes->data, (gssize)bytes->len, error))
-		goto done;
 	if (pages != NULL)
 		*pages = draw.page;
 	ok = TRUE;
 done:
-	if (bytes != NULL)
-		g_byte_array_free(bytes, TRUE);
 	g_hash_table_destroy(anchors);
 	g_hash_table_destroy(warned);
 	g_ptr_array_free(toc, TRUE);
