@@ -9,6 +9,8 @@
 #include "template.h"
 
 #include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -463,6 +465,58 @@ find_data_dir(const char *name)
 	return NULL;
 }
 
+/* Set by SIGINT or SIGTERM during a build; the build stops between
+ * documents and removes its staging folder. A second signal ends the
+ * process at once (SA_RESETHAND). */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt(int signo)
+{
+	(void)signo;
+	interrupted = 1;
+}
+
+static void
+catch_interrupts(void)
+{
+	struct sigaction action;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_interrupt;
+	action.sa_flags = SA_RESETHAND;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGTERM, &action, NULL);
+}
+
+/* Rejects an output folder inside a records folder: the package would be
+ * read back as input by the next run. */
+static gboolean
+output_allowed(const Project *project, const char *out_dir, GError **error)
+{
+	char *out = realpath(out_dir, NULL);
+	gboolean ok = TRUE;
+
+	for (guint i = 0; out != NULL && ok && project->record_dirs != NULL &&
+	                  i < project->record_dirs->len; i++) {
+		char *records_path = project_path(project->dir, g_ptr_array_index(project->record_dirs, i));
+		char *records = realpath(records_path, NULL);
+
+		if (records != NULL && g_str_has_prefix(out, records) &&
+		    (out[strlen(records)] == '/' || out[strlen(records)] == '\0')) {
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			            "output folder %s is inside the records folder %s; choose another "
+			            "with -o", out_dir, records_path);
+			ok = FALSE;
+		}
+		free(records);
+		g_free(records_path);
+	}
+	free(out);
+	return ok;
+}
+
 static gboolean
 write_reports(Package *package, const DiagList *diags, GError **error)
 {
@@ -540,6 +594,7 @@ command_build(int argc, char **argv)
 	}
 	dir = argc == 3 ? argv[2] : ".";
 	progress = !quiet && isatty(fileno(stderr)) && g_getenv("CI") == NULL;
+	catch_interrupts();
 	diags = diag_list_new();
 	build_diags = diag_list_new();
 	project = open_project(dir, diags);
@@ -568,6 +623,8 @@ command_build(int argc, char **argv)
 	}
 	if (out_dir == NULL)
 		out_dir = project_path(dir, "out");
+	if (!output_allowed(project, out_dir, &error))
+		goto fail;
 	date = build_date(project, build_diags);
 	{
 		RenderOptions options = {fonts_dir, project->paper && strcmp(project->paper, "a4") == 0,
@@ -592,12 +649,18 @@ command_build(int argc, char **argv)
 	for (guint i = 0; i < templates->len; i++) {
 		const TemplateFile *t = g_ptr_array_index(templates, i);
 		Document *doc = template_expand(t, project, diags, build_diags);
-		char *file = g_strconcat(t->stem, ".pdf", NULL);
+		char *file = g_strconcat(t->stem, want_pdf ? ".pdf" : ".docx", NULL);
 
 		g_ptr_array_add(docs, doc);
 		if (doc != NULL)
 			doc_collect_anchors(doc, file, remote);
 		g_free(file);
+		/* A package without one of its documents is not a package. */
+		if (doc == NULL) {
+			g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			            "template %s cannot be used (see the diagnostics above)", t->path);
+			goto fail;
+		}
 	}
 	for (guint i = 0; i < templates->len; i++) {
 		const TemplateFile *t = g_ptr_array_index(templates, i);
@@ -606,8 +669,10 @@ command_build(int argc, char **argv)
 		int pages = 0;
 		gboolean ok;
 
-		if (doc == NULL)
-			continue;
+		if (interrupted) {
+			g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
+			goto fail;
+		}
 		template_add_references(doc, project, remote);
 		g_free(doc->date);
 		doc->date = g_strdup(date);
@@ -640,6 +705,10 @@ command_build(int argc, char **argv)
 	}
 	diag_list_sort(build_diags);
 	diag_list_move(diags, build_diags);
+	if (interrupted) {
+		g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
+		goto fail;
+	}
 	if (!write_reports(package, diags, &error) || !package_commit(package, &error))
 		goto fail;
 	diag_print_text(diags, stderr, use_colour(stderr));

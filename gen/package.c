@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 char *
 package_name(const char *device, const char *version)
@@ -67,18 +68,21 @@ package_file(Package *p, const char *name)
 static void
 remove_tree(const char *path)
 {
-	GDir *dir = g_dir_open(path, 0, NULL);
+	GDir *dir;
 	const char *name;
+	GStatBuf st;
 
+	/* Never follow a symbolic link out of the package. */
+	if (g_lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		g_unlink(path);
+		return;
+	}
+	dir = g_dir_open(path, 0, NULL);
 	if (dir != NULL) {
 		while ((name = g_dir_read_name(dir)) != NULL) {
 			char *child = g_build_filename(path, name, NULL);
 
-			if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-			    !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-				remove_tree(child);
-			else
-				g_unlink(child);
+			remove_tree(child);
 			g_free(child);
 		}
 		g_dir_close(dir);
@@ -151,14 +155,42 @@ write_manifest(Package *p, GError **error)
 	return ok;
 }
 
+/* Returns TRUE when path is a real folder (not a symbolic link) that holds
+ * a manifest.json, so it is a package this program wrote and may be
+ * replaced. */
+static gboolean
+is_package(const char *path)
+{
+	GStatBuf st;
+	char *manifest;
+	gboolean ok;
+
+	if (g_lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return FALSE;
+	manifest = g_build_filename(path, "manifest.json", NULL);
+	ok = g_lstat(manifest, &st) == 0 && S_ISREG(st.st_mode);
+	g_free(manifest);
+	return ok;
+}
+
 gboolean
 package_commit(Package *p, GError **error)
 {
 	char *old = NULL;
+	GStatBuf st;
 
 	if (!write_manifest(p, error))
 		return FALSE;
-	if (g_file_test(p->final, G_FILE_TEST_EXISTS)) {
+	/* Only an earlier package is ever replaced: a symbolic link, a file
+	 * or a folder without a manifest at the target is left alone. */
+	if (g_lstat(p->final, &st) == 0 && !is_package(p->final)) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+		            "%s exists and is not a package written by dossier (no manifest.json, or "
+		            "not a plain folder); remove it or choose another output folder",
+		            p->final);
+		return FALSE;
+	}
+	if (g_lstat(p->final, &st) == 0) {
 		old = g_strdup_printf("%s.old-XXXXXX", p->staging);
 		if (g_mkdtemp(old) == NULL || g_rmdir(old) != 0 || g_rename(p->final, old) != 0) {
 			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),

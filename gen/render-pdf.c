@@ -45,11 +45,19 @@ typedef struct {
 	gboolean internal;
 } LayoutLink;
 
+/* Laid-out text. Text longer than TEXT_CHUNK_BYTES is split into several
+ * layouts at spaces: Pango measures a paragraph's unwrapped width in
+ * 32-bit units of 1/1024 point, which a paragraph of some 400 KB
+ * overflows, and the overflow silently drops text. */
 typedef struct {
-	PangoLayout *layout;
-	GArray *links; /* LayoutLink */
+	PangoLayout *layout;  /* the first part */
+	GPtrArray *parts;     /* PangoLayout*, every part including the first */
+	GArray *offsets;      /* int: byte offset of each part in the whole text */
+	GArray *links;        /* LayoutLink, offsets in the whole text */
 	SrcPos pos;
 } TextBox;
+
+#define TEXT_CHUNK_BYTES 32768
 
 typedef struct {
 	char *title;
@@ -172,9 +180,44 @@ text_box_free(TextBox *box)
 {
 	if (box == NULL)
 		return;
-	g_object_unref(box->layout);
+	g_ptr_array_free(box->parts, TRUE);
+	g_array_free(box->offsets, TRUE);
 	g_array_free(box->links, TRUE);
 	g_free(box);
+}
+
+/* Returns the end of the next part of text[start..len): at most
+ * TEXT_CHUNK_BYTES on, after a space where there is one, else at a
+ * character boundary. */
+static gsize
+chunk_end(const char *text, gsize start, gsize len)
+{
+	gsize end = start + TEXT_CHUNK_BYTES, back;
+
+	if (end >= len)
+		return len;
+	for (back = end; back > end - 4096 && back > start; back--)
+		if (text[back - 1] == ' ' || text[back - 1] == '\n')
+			return back;
+	while (end > start && ((unsigned char)text[end] & 0xC0) == 0x80)
+		end--;
+	return end;
+}
+
+static PangoLayout *
+new_layout(Flow *f, PangoFontDescription *desc, double width, const char *text, gsize len,
+           PangoAttrList *attrs)
+{
+	PangoLayout *layout = pango_layout_new(f->r->context);
+
+	pango_layout_set_font_description(layout, desc);
+	pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
+	/* Long IDs and URLs have no spaces: break them anywhere rather than
+	 * run past the margin. */
+	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_text(layout, text, (int)len);
+	pango_layout_set_attributes(layout, attrs);
+	return layout;
 }
 
 typedef struct {
@@ -300,14 +343,24 @@ text_box_new(Flow *f, const GPtrArray *inlines, const char *prefix, const char *
 		no_hyphens->end_index = G_MAXUINT;
 		pango_attr_list_insert_before(b.attrs, no_hyphens);
 	}
-	box->layout = pango_layout_new(f->r->context);
-	pango_layout_set_font_description(box->layout, desc);
-	pango_layout_set_width(box->layout, (int)(width * PANGO_SCALE));
-	/* Long IDs and URLs have no spaces: break them anywhere rather than
-	 * run past the margin. */
-	pango_layout_set_wrap(box->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_text(box->layout, b.text->str, (int)b.text->len);
-	pango_layout_set_attributes(box->layout, b.attrs);
+	box->parts = g_ptr_array_new_with_free_func(g_object_unref);
+	box->offsets = g_array_new(FALSE, FALSE, sizeof(int));
+	for (gsize start = 0, end;; start = end) {
+		PangoAttrList *attrs = pango_attr_list_copy(b.attrs);
+		int offset = (int)start;
+
+		end = chunk_end(b.text->str, start, b.text->len);
+		/* Shift the attributes so the part's text starts at index 0. */
+		if (start > 0)
+			pango_attr_list_update(attrs, 0, (int)start, 0);
+		g_ptr_array_add(box->parts, new_layout(f, desc, width, b.text->str + start, end - start,
+		                                       attrs));
+		g_array_append_val(box->offsets, offset);
+		pango_attr_list_unref(attrs);
+		if (end >= b.text->len)
+			break;
+	}
+	box->layout = g_ptr_array_index(box->parts, 0);
 	box->links = b.links;
 	box->pos = pos;
 	pango_font_description_free(desc);
@@ -435,7 +488,7 @@ out:
 
 /* Draws one layout line with its top at y, and the link areas on it. */
 static void
-draw_line(Flow *f, const TextBox *box, PangoLayoutLine *line, double x, double y,
+draw_line(Flow *f, const TextBox *box, PangoLayoutLine *line, int offset, double x, double y,
           double baseline)
 {
 	if (f->cr == NULL)
@@ -445,8 +498,8 @@ draw_line(Flow *f, const TextBox *box, PangoLayoutLine *line, double x, double y
 	pango_cairo_show_layout_line(f->cr, line);
 	for (guint i = 0; i < box->links->len; i++) {
 		const LayoutLink *link = &g_array_index(box->links, LayoutLink, i);
-		int start = MAX(link->start, line->start_index);
-		int end = MIN(link->end, line->start_index + line->length);
+		int start = MAX(link->start - offset, line->start_index);
+		int end = MIN(link->end - offset, line->start_index + line->length);
 		PangoRectangle logical;
 		int x_start, x_end;
 
@@ -471,7 +524,9 @@ draw_line(Flow *f, const TextBox *box, PangoLayoutLine *line, double x, double y
 static void
 flow_text(Flow *f, const TextBox *box, double dx)
 {
-	PangoLayoutIter *iter = pango_layout_get_iter(box->layout);
+	for (guint part = 0; part < box->parts->len; part++) {
+		PangoLayoutIter *iter = pango_layout_get_iter(g_ptr_array_index(box->parts, part));
+		int offset = g_array_index(box->offsets, int, part);
 
 	do {
 		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
@@ -483,11 +538,12 @@ flow_text(Flow *f, const TextBox *box, double dx)
 		top = (double)logical.y / PANGO_SCALE;
 		baseline = (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE - top;
 		ensure_space(f, h);
-		draw_line(f, box, (PangoLayoutLine *)line, f->x0 + dx + (double)logical.x / PANGO_SCALE,
-		          f->y, baseline);
+		draw_line(f, box, (PangoLayoutLine *)line, offset,
+		          f->x0 + dx + (double)logical.x / PANGO_SCALE, f->y, baseline);
 		f->y += h;
 	} while (pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
+	}
 }
 
 static void
@@ -563,16 +619,14 @@ render_paragraph(Flow *f, const DocBlock *b, const char *font)
 static void
 render_code(Flow *f, const DocBlock *b)
 {
-	TextBox *box = text_box_plain(f, b->text, CODE_FONT, f->width - 12, b->pos);
-	char *trimmed = NULL;
-
 	/* cmark keeps the final newline of a code block; it would add an
 	 * empty line. */
-	if (g_str_has_suffix(b->text, "\n")) {
-		trimmed = g_strndup(b->text, strlen(b->text) - 1);
-		pango_layout_set_text(box->layout, trimmed, -1);
-	}
-	pango_layout_set_wrap(box->layout, PANGO_WRAP_CHAR);
+	gsize len = strlen(b->text);
+	char *trimmed = g_strndup(b->text, len > 0 && b->text[len - 1] == '\n' ? len - 1 : len);
+	TextBox *box = text_box_plain(f, trimmed, CODE_FONT, f->width - 12, b->pos);
+
+	for (guint i = 0; i < box->parts->len; i++)
+		pango_layout_set_wrap(g_ptr_array_index(box->parts, i), PANGO_WRAP_CHAR);
 	flow_text(f, box, 6);
 	f->y += PARAGRAPH_GAP;
 	g_free(trimmed);
@@ -642,6 +696,7 @@ render_quote(Flow *f, const DocBlock *b)
 typedef struct {
 	TextBox *box;
 	PangoLayoutLine *line;
+	int offset; /* of the line's layout in the box's text */
 	double height, baseline, dx;
 } CellLine;
 
@@ -654,15 +709,17 @@ typedef struct {
 static void
 cell_add_box(Cell *cell, TextBox *box, double dx)
 {
-	PangoLayoutIter *iter = pango_layout_get_iter(box->layout);
-
 	g_ptr_array_add(cell->boxes, box);
+	for (guint part = 0; part < box->parts->len; part++) {
+		PangoLayoutIter *iter = pango_layout_get_iter(g_ptr_array_index(box->parts, part));
+
 	do {
 		PangoRectangle logical;
 		CellLine cl;
 
 		pango_layout_iter_get_line_extents(iter, NULL, &logical);
 		cl.box = box;
+		cl.offset = g_array_index(box->offsets, int, part);
 		cl.line = pango_layout_iter_get_line_readonly(iter);
 		cl.height = (double)logical.height / PANGO_SCALE;
 		cl.baseline = (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE -
@@ -671,6 +728,7 @@ cell_add_box(Cell *cell, TextBox *box, double dx)
 		g_array_append_val(cell->lines, cl);
 	} while (pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
+	}
 }
 
 static void
@@ -774,7 +832,8 @@ draw_row_part(Flow *f, Cell *cells, guint columns, const double *col_x, const do
 
 			if (y + cl->height > f->y + avail - CELL_PAD && y > f->y + CELL_PAD + 0.01)
 				break;
-			draw_line(f, cl->box, cl->line, col_x[c] + CELL_PAD + cl->dx, y, cl->baseline);
+			draw_line(f, cl->box, cl->line, cl->offset, col_x[c] + CELL_PAD + cl->dx, y,
+			          cl->baseline);
 			y += cl->height;
 			cell->next++;
 		}

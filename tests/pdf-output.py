@@ -270,6 +270,11 @@ def check_hostile(out):
     with open(os.path.join(repo, "records", "UN-003.md"), "w") as f:
         f.write("---\nid: UN-003\ntype: user-need\ntitle: A tall cell\nsource: %s\n---\n" % tall)
     write_png(os.path.join(repo, "records", "wide.png"), 3000, 400)
+    # One paragraph of about 500 KB: wider than Pango's 32-bit units
+    # when laid out unwrapped.
+    with open(os.path.join(repo, "records", "UN-004.md"), "w") as f:
+        f.write("---\nid: UN-004\ntype: user-need\ntitle: One huge paragraph\n---\n"
+                + " ".join("lorem%05d" % i for i in range(45000)) + " LASTWORD\n")
     tdir = os.path.join(repo, "templates", "fda-premarket")
     os.makedirs(tdir)
     with open(os.path.join(tdir, "010-all.md"), "w") as f:
@@ -290,6 +295,8 @@ def check_hostile(out):
     check(all(c in text for c in columns), "all 60 table columns are there")
     check(all(v in squeezed for v in ("v01", "v30", "v60")), "all 60 table cells are there")
     check("Paragraph 05000" in text and "Paragraph 00001" in text, "the long body is all there")
+    check("lorem00000" in text and "lorem44999" in text and "LASTWORD" in text,
+          "a 500 KB paragraph is all there")
     check("Source00001" in text and "Source06000" in text and "Source03000" in text,
           "a table cell taller than a page continues on the next pages")
     check("image-unreadable" not in stderr, "the PNG image is read")
