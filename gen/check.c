@@ -255,6 +255,13 @@ rule_applies(const Rule *rule, const Record *r)
 	if (rule->when_field == NULL || rule->when_values == NULL)
 		return TRUE;
 	value = rule_value(r, rule->when_field);
+	/* Without a default, a rule never applies on a value that is missing:
+	 * a missing field is reported as such, and a computed value such as
+	 * initial_risk is missing only when the risk policy cannot be used. */
+	if (value == NULL)
+		value = rule->when_default;
+	if (value == NULL)
+		return FALSE;
 	if (rule->when_negated)
 		return !in_list(rule->when_values, value);
 	return in_list(rule->when_values, value);

@@ -161,6 +161,7 @@ add_rules(Model *model, const DoorstopDocument *doc)
 	r->level = DIAG_WARNING;
 	r->type = g_strdup(doc->prefix);
 	r->when_field = g_strdup("derived");
+	r->when_default = g_strdup("false"); /* Doorstop's default */
 	r->when_negated = TRUE;
 	r->when_values = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(r->when_values, g_strdup("true"));

@@ -199,22 +199,38 @@ command_check(int argc, char **argv)
 	return status;
 }
 
-/* Prints one level of a trace tree and recurses; a record already shown
- * is printed once more with a marker instead of its subtree, which also
- * stops at cycles. */
+/* Prints a trace tree depth first, with an explicit stack so a chain of
+ * any length cannot overflow the C stack. A record already shown is
+ * printed again with a marker instead of its subtree, which also stops
+ * at cycles. */
+typedef struct {
+	const Record *record;
+	guint next;
+} TraceFrame;
+
 static void
-print_trace(const Record *r, gboolean upstream, int depth, guint8 *shown, GString *out)
+print_trace(const Record *start, gboolean upstream, guint8 *shown, GString *out)
 {
-	const GPtrArray *links = upstream ? r->links : r->incoming;
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(TraceFrame));
+	TraceFrame root = {start, 0};
 
-	for (guint i = 0; i < links->len; i++) {
-		const Link *link = g_ptr_array_index(links, i);
-		const Record *next = upstream ? link->to : link->from;
+	g_array_append_val(stack, root);
+	while (stack->len > 0) {
+		TraceFrame *top = &g_array_index(stack, TraceFrame, stack->len - 1);
+		const GPtrArray *links = upstream ? top->record->links : top->record->incoming;
+		const Link *link;
+		const Record *next;
 
+		if (top->next >= links->len) {
+			g_array_set_size(stack, stack->len - 1);
+			continue;
+		}
+		link = g_ptr_array_index(links, top->next++);
+		next = upstream ? link->to : link->from;
 		if (next == NULL)
 			continue;
-		g_string_append_printf(out, "%*s%s %s  %s [%s]", depth * 2, "", link->role, next->id,
-		                       next->title ? next->title : "",
+		g_string_append_printf(out, "%*s%s %s  %s [%s]", (int)stack->len * 2, "", link->role,
+		                       next->id, next->title ? next->title : "",
 		                       next->type ? next->type->name : "?");
 		if (shown[next->index]) {
 			g_string_append(out, " (shown above)\n");
@@ -222,8 +238,13 @@ print_trace(const Record *r, gboolean upstream, int depth, guint8 *shown, GStrin
 		}
 		g_string_append_c(out, '\n');
 		shown[next->index] = 1;
-		print_trace(next, upstream, depth + 1, shown, out);
+		{
+			TraceFrame frame = {next, 0};
+
+			g_array_append_val(stack, frame);
+		}
 	}
+	g_array_free(stack, TRUE);
 }
 
 static int
@@ -280,7 +301,7 @@ command_trace(int argc, char **argv)
 			}
 			shown[r->index] = 1;
 			g_string_append(out, upstream ? "upstream:\n" : "downstream:\n");
-			print_trace(r, upstream, 1, shown, out);
+			print_trace(r, upstream, shown, out);
 			g_free(shown);
 		}
 		fputs(out->str, stdout);
@@ -366,7 +387,7 @@ command_matrix(int argc, char **argv)
 		goto done;
 	out = g_string_new(NULL);
 	if (csv)
-		g_string_append_printf(out, "%s,title,%s\n", argv[2], argv[3]);
+		g_string_append_printf(out, "%s,title,%s\r\n", argv[2], argv[3]);
 	for (guint i = 0; i < project->graph->records->len; i++) {
 		const Record *r = g_ptr_array_index(project->graph->records, i);
 		GPtrArray *linked;
@@ -390,7 +411,8 @@ command_matrix(int argc, char **argv)
 				g_string_append_printf(ids, "%s%s", j ? " " : "",
 				                       ((const Record *)g_ptr_array_index(linked, j))->id);
 			csv_field(out, ids->str);
-			g_string_append_c(out, '\n');
+			/* RFC 4180 ends records with CRLF. */
+			g_string_append(out, "\r\n");
 			g_string_free(ids, TRUE);
 		} else {
 			g_string_append_printf(out, "%-14s", r->id);

@@ -280,6 +280,22 @@ markdown_text_inlines(const char *text, const MarkdownContext *ctx, GPtrArray *i
 	g_string_free(plain, TRUE);
 }
 
+/* Returns TRUE when text is one HTML comment and nothing else but
+ * whitespace. */
+static gboolean
+is_html_comment(const char *text)
+{
+	const char *end;
+
+	if (text == NULL)
+		return FALSE;
+	text += strspn(text, " \t\n");
+	if (!g_str_has_prefix(text, "<!--"))
+		return FALSE;
+	end = strstr(text + 4, "-->");
+	return end != NULL && end[3 + strspn(end + 3, " \t\n")] == '\0';
+}
+
 typedef struct {
 	const MarkdownContext *ctx;
 	GPtrArray *notes;        /* DocBlock* of DOC_PARAGRAPH notes, in order */
@@ -331,8 +347,10 @@ convert_inlines(Converter *c, cmark_node *node, GPtrArray *out)
 			g_ptr_array_add(out, doc_inline_new(DOC_CODE, literal ? literal : ""));
 			break;
 		case CMARK_NODE_HTML_INLINE:
-			/* Raw HTML is shown as written, never interpreted. */
-			doc_inlines_add_text(out, literal);
+			/* An HTML comment is a note to the authors, hidden on GitHub
+			 * too; other raw HTML is shown as written, never run. */
+			if (!is_html_comment(literal))
+				doc_inlines_add_text(out, literal);
 			break;
 		case CMARK_NODE_EMPH:
 			convert_children(c, node, doc_inline_new(DOC_EMPHASIS, NULL), out);
@@ -341,9 +359,20 @@ convert_inlines(Converter *c, cmark_node *node, GPtrArray *out)
 			convert_children(c, node, doc_inline_new(DOC_STRONG, NULL), out);
 			break;
 		case CMARK_NODE_LINK: {
-			DocInline *link = doc_inline_new(DOC_LINK, NULL);
+			const char *url = cmark_node_get_url(node);
+			DocInline *link;
 
-			link->target = g_strdup(cmark_node_get_url(node));
+			/* Only web and mail links become links: javascript:, file:
+			 * and relative targets mean nothing to a reviewer's viewer, and
+			 * the FDA PDF rules allow no scripts. Their text stays. */
+			if (url == NULL || !(g_str_has_prefix(url, "https://") ||
+			                     g_str_has_prefix(url, "http://") ||
+			                     g_str_has_prefix(url, "mailto:"))) {
+				convert_inlines(c, cmark_node_first_child(node), out);
+				break;
+			}
+			link = doc_inline_new(DOC_LINK, NULL);
+			link->target = g_strdup(url);
 			convert_children(c, node, link, out);
 			break;
 		}
@@ -526,8 +555,12 @@ convert_blocks(Converter *c, cmark_node *node, GPtrArray *out)
 				g_ptr_array_add(b->children, it);
 			}
 			break;
-		case CMARK_NODE_CODE_BLOCK:
 		case CMARK_NODE_HTML_BLOCK:
+			if (is_html_comment(cmark_node_get_literal(node)))
+				break;
+			/* Other HTML is printed as code. */
+			G_GNUC_FALLTHROUGH;
+		case CMARK_NODE_CODE_BLOCK:
 			b = doc_block_new(DOC_CODE_BLOCK, pos);
 			b->text = g_strdup(cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "");
 			break;

@@ -49,6 +49,7 @@ rule_free(gpointer data)
 	g_free(r->code);
 	g_free(r->type);
 	g_free(r->when_field);
+	g_free(r->when_default);
 	g_free(r->where_field);
 	g_free(r->message);
 	if (r->when_values != NULL)

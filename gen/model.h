@@ -49,6 +49,9 @@ typedef struct {
 	char *when_field;
 	gboolean when_negated;
 	GPtrArray *when_values;
+	/* The value a record without when_field is taken to have; NULL when
+	 * the rule does not apply to such records. */
+	char *when_default;
 	/* The links counted: incoming (other records naming this one) or
 	 * outgoing (this record's own links), in any of the roles. */
 	gboolean incoming;

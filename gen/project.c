@@ -345,6 +345,25 @@ load_settings(Project *project, DiagList *diags, GError **error)
 	return TRUE;
 }
 
+/* Checks project.release_date, the date every document carries unless
+ * SOURCE_DATE_EPOCH is set. */
+static void
+bind_release_date(Project *project, DiagList *diags)
+{
+	const YamlNode *node = yaml_map_get(project->settings, "release_date");
+	char *reason;
+
+	if (node == NULL)
+		return;
+	reason = yaml_scalar(node) ? check_value_kind(FIELD_DATE, node->text)
+	                           : g_strdup("is not a date");
+	if (reason != NULL)
+		diag_add(diags, DIAG_PROJECT_INVALID, node->pos,
+		         "project.release_date '%s' %s; documents are dated from SOURCE_DATE_EPOCH or "
+		         "1970-01-01", yaml_scalar(node) ? node->text : "", reason);
+	g_free(reason);
+}
+
 /* Resolves enum fields that take their values from a risk-policy scale.
  * A scale the policy lacks is reported once, at dossier.yaml, because the
  * fix belongs there and the model may be an installed file. */
@@ -402,7 +421,8 @@ project_open(const char *dir, DiagList *diags, GError **error)
 		if (!doorstop_detect(dir)) {
 			g_set_error(error, DOSSIER_ERROR, 1,
 			            "%s holds neither dossier.yaml nor a Doorstop tree (.doorstop.yml); "
-			            "run 'dossier init' or give the records repository's folder", dir);
+			            "give the folder of a records repository, such as "
+			            "examples/infusion-pump", dir);
 			project_free(project);
 			return NULL;
 		}
@@ -422,6 +442,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 	project->graph = graph_new(project->model);
 	paths = g_ptr_array_new_with_free_func(g_free);
 	root = realpath(dir, NULL);
+	bind_release_date(project, diags);
 	for (guint i = 0; i < project->record_dirs->len; i++) {
 		const char *rel = g_ptr_array_index(project->record_dirs, i);
 		char *path = project_path(dir, rel);
@@ -430,6 +451,10 @@ project_open(const char *dir, DiagList *diags, GError **error)
 			diag_add(diags, DIAG_IO_ERROR, g_array_index(project->record_dir_pos, SrcPos, i),
 			         "records folder '%s' does not exist or is not a folder; nothing is read "
 			         "from it", path);
+		else if (root == NULL || !(inside(root, path) || strcmp(rel, ".") == 0))
+			diag_add(diags, DIAG_IO_ERROR, g_array_index(project->record_dir_pos, SrcPos, i),
+			         "records folder '%s' lies outside the repository (after symbolic "
+			         "links); nothing is read from it", path);
 		else
 			walk_folder(root, path, 0, paths, diags);
 		g_free(path);

@@ -1020,6 +1020,10 @@ write_blocks(Docx *x, Part *p, const GPtrArray *blocks, int list_depth, const ch
 						for (guint n = 0; n < part->inlines->len; n++)
 							g_ptr_array_add(first->inlines, g_ptr_array_index(part->inlines, n));
 						write_paragraph(x, p, first, "ListParagraph", num, MIN(list_depth, 8));
+						/* Only the task marker belongs to this paragraph; the
+						 * other inlines are borrowed from the item. */
+						if (item->task != 0)
+							doc_inline_free(g_ptr_array_steal_index(first->inlines, 0));
 						g_ptr_array_set_free_func(first->inlines, NULL);
 						doc_block_free(first);
 					} else {

@@ -241,7 +241,7 @@ add_attr(Builder *b, PangoAttribute *attr, int start)
 static void
 check_coverage(Flow *f, const char *text, SrcPos pos)
 {
-	if (f->diags == NULL)
+	if (f->diags == NULL || pos.file == NULL)
 		return;
 	for (const char *p = text; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
@@ -1077,6 +1077,32 @@ out:
 	g_free(col_w);
 }
 
+/* Largest image decoded, in pixels: 50 million at 4 bytes each is 200 MB
+ * of memory, far more than a figure in a submission needs. */
+#define IMAGE_MAX_PIXELS 50000000.0
+
+/* Returns NULL when the PNG's header gives a size within the limit. */
+static const char *
+png_size_problem(const char *path)
+{
+	unsigned char header[24];
+	FILE *in = fopen(path, "rb");
+	size_t n = in ? fread(header, 1, sizeof(header), in) : 0;
+	double width, height;
+
+	if (in != NULL)
+		fclose(in);
+	if (n != sizeof(header) || memcmp(header + 12, "IHDR", 4) != 0)
+		return "the PNG header is damaged";
+	width = (double)((guint32)header[16] << 24 | (guint32)header[17] << 16 |
+	                 (guint32)header[18] << 8 | header[19]);
+	height = (double)((guint32)header[20] << 24 | (guint32)header[21] << 16 |
+	                  (guint32)header[22] << 8 | header[23]);
+	if (width * height > IMAGE_MAX_PIXELS)
+		return "it has more than 50 million pixels; scale it down";
+	return NULL;
+}
+
 /* Returns NULL when path holds a PNG image, else why it cannot be used.
  * Cairo reports every read failure as "out of memory", so the signature
  * is checked first to give a useful reason. */
@@ -1094,7 +1120,7 @@ png_problem(const char *path)
 	fclose(in);
 	if (n != sizeof(head) || memcmp(head, signature, sizeof(head)) != 0)
 		return "it is not a PNG file";
-	return NULL;
+	return png_size_problem(path);
 }
 
 static void
@@ -1240,8 +1266,10 @@ render_toc(Flow *f, const DocBlock *b)
 		int page = f->anchor_page ? GPOINTER_TO_INT(g_hash_table_lookup(f->anchor_page, e->anchor)) : 0;
 		double indent = (e->level - 1) * 14;
 		char *num = g_strdup_printf("%d", page);
+		/* No position: characters the fonts lack are reported where the
+		 * heading itself comes from, not at the contents. */
 		TextBox *title = text_box_plain(f, e->title, e->level == 1 ? "Liberation Serif Bold 11" : BODY_FONT,
-		                                f->width - indent - 40, b->pos);
+		                                f->width - indent - 40, src_pos(NULL, 0, 0));
 		TextBox *number = text_box_plain(f, num, BODY_FONT, 40, b->pos);
 		LayoutLink link = {0, (int)strlen(e->title), g_strdup(e->anchor), TRUE};
 		double top = f->y;

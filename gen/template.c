@@ -3,6 +3,7 @@
 #include "frontmatter.h"
 #include "markdown.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Findings listed by the `checks` directive before it summarises the rest
@@ -26,6 +27,19 @@ compare_templates(gconstpointer a, gconstpointer b)
 	const TemplateFile *y = *(const TemplateFile *const *)b;
 
 	return strcmp(x->stem, y->stem);
+}
+
+/* Returns TRUE when path, with symbolic links resolved, lies inside dir. */
+static gboolean
+path_inside(const char *dir, const char *path)
+{
+	char *root = realpath(dir, NULL), *real = realpath(path, NULL);
+	gboolean ok = root != NULL && real != NULL && g_str_has_prefix(real, root) &&
+	              real[strlen(root)] == '/';
+
+	free(root);
+	free(real);
+	return ok;
 }
 
 GPtrArray *
@@ -62,6 +76,13 @@ template_list(const char *dir, DiagList *diags)
 		}
 		t = g_new0(TemplateFile, 1);
 		t->path = g_build_filename(dir, name, NULL);
+		if (g_file_test(t->path, G_FILE_TEST_IS_SYMLINK) && !path_inside(dir, t->path)) {
+			diag_add(diags, DIAG_TEMPLATE_INVALID, src_pos(t->path, 1, 1),
+			         "symbolic link leads outside the templates folder; the template is "
+			         "skipped");
+			template_file_free(t);
+			continue;
+		}
 		stem = g_ascii_strdown(name, (gssize)strlen(name) - 3);
 		stem[3] = '_';
 		for (char *p = stem; *p; p++)
@@ -79,8 +100,14 @@ char *
 template_find_profile(const Project *project, const char *profile)
 {
 	const char *env = g_getenv("DOSSIER_DATADIR");
-	char *path = g_build_filename(project->dir, "templates", profile, NULL);
+	char *path;
 	const char *roots[] = {env, DOSSIER_PKGDATADIR, DOSSIER_SRCDIR};
+
+	/* A profile is a folder name, never a path: "../x" would read
+	 * templates from anywhere. */
+	if (profile[0] == '\0' || profile[0] == '.' || strchr(profile, '/') != NULL)
+		return NULL;
+	path = g_build_filename(project->dir, "templates", profile, NULL);
 
 	if (g_file_test(path, G_FILE_TEST_IS_DIR))
 		return path;
@@ -715,6 +742,14 @@ directive_risk_matrix(Expander *x, const YamlNode *d, const YamlNode *kind_node,
 		         "'risk-matrix' needs the risk policy in dossier.yaml; the directive is skipped");
 		return;
 	}
+	if (record_type_field(type, p->severity_field) == NULL ||
+	    record_type_field(type, p->probability_field) == NULL) {
+		diag_add(x->diags, DIAG_DIRECTIVE_INVALID, kind_node->pos,
+		         "records of type '%s' have no '%s' and '%s' fields to place on the risk "
+		         "matrix; the directive is skipped", type->name, p->severity_field,
+		         p->probability_field);
+		return;
+	}
 	b = doc_block_new(DOC_RISK_MATRIX, d->pos);
 	b->matrix = doc_risk_matrix_new(p->severity, p->probability);
 	for (guint i = 0; i < p->severity->len * p->probability->len; i++)
@@ -831,10 +866,18 @@ expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GP
 		directive_risk_matrix(x, d, value, out);
 	else if (strcmp(kind, "checks") == 0)
 		directive_checks(x, d, out);
-	else if (strcmp(kind, "toc") == 0)
-		g_ptr_array_add(out, doc_block_new(DOC_TOC, key->pos));
-	else if (strcmp(kind, "page-break") == 0)
-		g_ptr_array_add(out, doc_block_new(DOC_PAGE_BREAK, key->pos));
+	else if (strcmp(kind, "toc") == 0 || strcmp(kind, "page-break") == 0) {
+		gboolean on;
+
+		if (yaml_scalar(value) == NULL || !yaml_parse_bool(value->text, &on))
+			diag_add(x->diags, DIAG_DIRECTIVE_INVALID, value->pos,
+			         "'%s' takes true or false, not '%s'; the block is skipped", kind,
+			         yaml_scalar(value) ? value->text : yaml_node_kind_name(value));
+		else if (on)
+			g_ptr_array_add(out, doc_block_new(strcmp(kind, "toc") == 0 ? DOC_TOC
+			                                                            : DOC_PAGE_BREAK,
+			                                   key->pos));
+	}
 out:
 	yaml_doc_free(yaml);
 }

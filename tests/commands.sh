@@ -112,7 +112,8 @@ expect_line "matrix summary" '^[0-9]* hazard records, [0-9]* with no test$'
 expect_line "matrix row lists tests" "^$first_hazard  *TEST-"
 
 expect_status 0 "matrix csv" "$DOSSIER" matrix --csv -C "$example" user-need software-requirement
-expect_line "csv header" '^user-need,title,software-requirement$'
+expect_line "csv header" '^user-need,title,software-requirement'
+if [ "$(head -n 1 "$tmp/out" | od -An -c | tr -d ' \n' | tail -c 4)" = '\r\n' ]; then echo "PASS csv lines end with CRLF"; else fail "csv lines do not end with CRLF"; fi
 expect_status 2 "matrix unknown type" "$DOSSIER" matrix -C "$example" hazard widget
 
 # Two runs give identical reports.
