@@ -284,6 +284,13 @@ collect_anchors(const GPtrArray *blocks, const char *file, GHashTable *map)
 		if (b->anchor != NULL && !g_hash_table_contains(map, b->anchor))
 			g_hash_table_insert(map, g_strdup(b->anchor), g_strdup(file));
 		collect_anchors(b->children, file, map);
+		if (b->table != NULL)
+			for (guint r = 0; r < b->table->rows->len; r++) {
+				GPtrArray *row = g_ptr_array_index(b->table->rows, r);
+
+				for (guint c = 0; c < row->len; c++)
+					collect_anchors(g_ptr_array_index(row, c), file, map);
+			}
 	}
 }
 

@@ -670,13 +670,15 @@ command_build(int argc, char **argv)
 	remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < templates->len; i++) {
 		const TemplateFile *t = g_ptr_array_index(templates, i);
-		Document *doc = template_expand(t, project, diags, build_diags);
+		char *day = g_strndup(date, 10);
+		Document *doc = template_expand(t, project, diags, day, build_diags);
 		char *file = g_strconcat(t->stem, want_pdf ? ".pdf" : ".docx", NULL);
 
 		g_ptr_array_add(docs, doc);
 		if (doc != NULL)
 			doc_collect_anchors(doc, file, remote);
 		g_free(file);
+		g_free(day);
 		/* A package without one of its documents is not a package. */
 		if (doc == NULL) {
 			g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INVAL,

@@ -191,6 +191,7 @@ typedef struct {
 	GPtrArray *parts;       /* PackagePart* */
 	GHashTable *image_part; /* DocBlock* -> PackagePart* */
 	GHashTable *link_rel;   /* URL -> rel id */
+	GHashTable *written;    /* bookmark names already written */
 	guint next_rel;
 	guint bookmark_id;
 	guint replaced;
@@ -475,8 +476,10 @@ bookmark_start(Docx *x, Part *p, const char *anchor, guint *id)
 	const char *name = anchor ? g_hash_table_lookup(x->bookmark, anchor) : NULL;
 
 	*id = 0;
-	if (name == NULL)
+	/* One bookmark per name: Word keeps only one of two with a name. */
+	if (name == NULL || g_hash_table_contains(x->written, name))
 		return;
+	g_hash_table_add(x->written, (gpointer)name);
 	*id = ++x->bookmark_id;
 	start(p, "w:bookmarkStart");
 	attr_int(p, "w:id", *id);
@@ -1781,6 +1784,7 @@ docx_renderer_render(DocxRenderer *r, const Document *doc, const char *path, Dia
 	x.parts = g_ptr_array_new_with_free_func(package_part_free);
 	x.image_part = g_hash_table_new(g_direct_hash, g_direct_equal);
 	x.link_rel = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	x.written = g_hash_table_new(g_str_hash, g_str_equal);
 	x.next_rel = 10;
 
 	/* Resolve every name and ID first; the writers below only emit. */
@@ -1882,5 +1886,6 @@ out:
 	g_ptr_array_free(x.parts, TRUE);
 	g_hash_table_destroy(x.image_part);
 	g_hash_table_destroy(x.link_rel);
+	g_hash_table_destroy(x.written);
 	return ok;
 }

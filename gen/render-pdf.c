@@ -80,6 +80,7 @@ typedef struct {
 	int outline_parent[6];
 	DiagList *diags; /* NULL in the drawing pass, so each warning is given once */
 	GHashTable *warned_chars;
+	GHashTable *emitted; /* destination names written, in the drawing pass */
 } Flow;
 
 static void render_blocks(Flow *f, const GPtrArray *blocks);
@@ -547,7 +548,7 @@ flow_text(Flow *f, const TextBox *box, double dx)
 }
 
 static void
-emit_dest(Flow *f, const char *anchor)
+emit_dest_at(Flow *f, const char *anchor, double x, double y)
 {
 	if (anchor == NULL)
 		return;
@@ -556,9 +557,13 @@ emit_dest(Flow *f, const char *anchor)
 			g_hash_table_insert(f->anchor_page, g_strdup(anchor), GINT_TO_POINTER(f->page));
 		return;
 	}
+	/* One destination per name; links go to the first. */
+	if (g_hash_table_contains(f->emitted, anchor))
+		return;
+	g_hash_table_add(f->emitted, g_strdup(anchor));
 	{
 		char *name = escape_attr(anchor);
-		char *attrs = g_strdup_printf("name='%s' x=%.2f y=%.2f", name, f->x0, f->y);
+		char *attrs = g_strdup_printf("name='%s' x=%.2f y=%.2f", name, x, y);
 
 		cairo_tag_begin(f->cr, CAIRO_TAG_DEST, attrs);
 		cairo_tag_end(f->cr, CAIRO_TAG_DEST);
@@ -567,10 +572,16 @@ emit_dest(Flow *f, const char *anchor)
 	}
 }
 
+static void
+emit_dest(Flow *f, const char *anchor)
+{
+	emit_dest_at(f, anchor, f->x0, f->y);
+}
+
 /* Blocks */
 
 static void
-render_heading(Flow *f, const DocBlock *b)
+render_heading(Flow *f, const DocBlock *b, double keep)
 {
 	static const double sizes[] = {18, 15, 13, 12, 11, 11};
 	int level = CLAMP(b->level, 1, 6);
@@ -583,8 +594,8 @@ render_heading(Flow *f, const DocBlock *b)
 	pango_layout_get_pixel_size(box->layout, &w, &h);
 	if (level == 1 && f->y > MARGIN_TOP + 0.01)
 		f->y += 10;
-	/* Keep the heading with at least three lines of what follows. */
-	ensure_space(f, h + 6 + 3 * 14);
+	/* Keep the heading with the start of what follows. */
+	ensure_space(f, h + 6 + keep);
 	emit_dest(f, b->anchor);
 	if (f->cr != NULL && b->anchor != NULL && level <= 4) {
 		char *name = escape_attr(b->anchor);
@@ -698,6 +709,7 @@ typedef struct {
 	PangoLayoutLine *line;
 	int offset; /* of the line's layout in the box's text */
 	double height, baseline, dx;
+	const char *anchor; /* a link target at this line, or NULL */
 } CellLine;
 
 typedef struct {
@@ -707,7 +719,7 @@ typedef struct {
 } Cell;
 
 static void
-cell_add_box(Cell *cell, TextBox *box, double dx)
+cell_add_box(Cell *cell, TextBox *box, double dx, const char *anchor)
 {
 	g_ptr_array_add(cell->boxes, box);
 	for (guint part = 0; part < box->parts->len; part++) {
@@ -725,6 +737,8 @@ cell_add_box(Cell *cell, TextBox *box, double dx)
 		cl.baseline = (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE -
 		              (double)logical.y / PANGO_SCALE;
 		cl.dx = dx + (double)logical.x / PANGO_SCALE;
+		cl.anchor = anchor;
+		anchor = NULL;
 		g_array_append_val(cell->lines, cl);
 	} while (pango_layout_iter_next_line(iter));
 	pango_layout_iter_free(iter);
@@ -740,7 +754,7 @@ cell_add_blocks(Flow *f, Cell *cell, const GPtrArray *blocks, const char *font, 
 
 		switch (b->kind) {
 		case DOC_CODE_BLOCK:
-			cell_add_box(cell, text_box_plain(f, b->text, CODE_FONT, width, b->pos), dx);
+			cell_add_box(cell, text_box_plain(f, b->text, CODE_FONT, width, b->pos), dx, NULL);
 			break;
 		case DOC_LIST:
 			for (guint j = 0; j < b->children->len; j++) {
@@ -749,7 +763,7 @@ cell_add_blocks(Flow *f, Cell *cell, const GPtrArray *blocks, const char *font, 
 
 				if (first != NULL && first->inlines->len > 0)
 					cell_add_box(cell, text_box_new(f, first->inlines, "\xE2\x80\xA2 ", font,
-					                                width, first->pos), dx);
+					                                width, first->pos), dx, NULL);
 				{
 					GPtrArray *rest = g_ptr_array_new();
 
@@ -765,7 +779,8 @@ cell_add_blocks(Flow *f, Cell *cell, const GPtrArray *blocks, const char *font, 
 			break;
 		default:
 			if (b->inlines->len > 0)
-				cell_add_box(cell, text_box_new(f, b->inlines, NULL, font, width, b->pos), dx);
+				cell_add_box(cell, text_box_new(f, b->inlines, NULL, font, width, b->pos), dx,
+				             b->anchor);
 		}
 	}
 }
@@ -832,6 +847,8 @@ draw_row_part(Flow *f, Cell *cells, guint columns, const double *col_x, const do
 
 			if (y + cl->height > f->y + avail - CELL_PAD && y > f->y + CELL_PAD + 0.01)
 				break;
+			if (cl->anchor != NULL)
+				emit_dest_at(f, cl->anchor, col_x[c], y);
 			draw_line(f, cl->box, cl->line, cl->offset, col_x[c] + CELL_PAD + cl->dx, y,
 			          cl->baseline);
 			y += cl->height;
@@ -1298,6 +1315,21 @@ render_toc(Flow *f, const DocBlock *b)
 	f->y += PARAGRAPH_GAP;
 }
 
+/* Returns the height, in points, of the part of a block that must sit on
+ * the same page as the heading before it: a whole risk matrix, a table's
+ * header and first row, or three lines of text. */
+static double
+keep_with_heading(const DocBlock *next)
+{
+	if (next == NULL)
+		return 0;
+	if (next->kind == DOC_RISK_MATRIX)
+		return 2 * (18 + next->matrix->probability->len * 26 + 18) + 30;
+	if (next->kind == DOC_TABLE || next->kind == DOC_IMAGE)
+		return 70;
+	return 3 * 14;
+}
+
 static void
 render_blocks(Flow *f, const GPtrArray *blocks)
 {
@@ -1306,7 +1338,9 @@ render_blocks(Flow *f, const GPtrArray *blocks)
 
 		switch (b->kind) {
 		case DOC_HEADING:
-			render_heading(f, b);
+			render_heading(f, b, keep_with_heading(i + 1 < blocks->len
+			                                           ? g_ptr_array_index(blocks, i + 1)
+			                                           : NULL));
 			break;
 		case DOC_PARAGRAPH:
 			render_paragraph(f, b, BODY_FONT);
@@ -1543,6 +1577,7 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	}
 	draw.cr = cairo_create(draw.surface);
 	draw.anchor_page = anchors;
+	draw.emitted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	draw.toc = toc;
 	draw.total_pages = measure.page;
 	draw.warned_chars = warned;
@@ -1572,6 +1607,8 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 		*pages = draw.page;
 	ok = TRUE;
 done:
+	if (draw.emitted != NULL)
+		g_hash_table_destroy(draw.emitted);
 	g_hash_table_destroy(anchors);
 	g_hash_table_destroy(warned);
 	g_ptr_array_free(toc, TRUE);

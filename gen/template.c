@@ -197,17 +197,31 @@ substitute(const Expander *x, const char *text, int first_line)
 static char *
 humanize(const char *name)
 {
-	char *s;
+	/* Abbreviations that read as words would be wrong in a label. */
+	static const char *const acronyms[] = {"id", "fda", "cve", "cvss", "kev", "cwe", "soup",
+	                                       "sw91", "p1", "p2", "url", "ifu", "sbom", NULL};
+	GString *out = g_string_new(NULL);
+	char **words;
 
-	if (strcmp(name, "id") == 0)
-		return g_strdup("ID");
-	s = g_strdup(name);
+	if (g_str_has_prefix(name, "incoming."))
+		name += strlen("incoming.");
+	words = g_strsplit_set(name, "_.", -1);
+	for (char **w = words; *w; w++) {
+		if (out->len > 0)
+			g_string_append_c(out, ' ');
+		if (g_strv_contains(acronyms, *w)) {
+			char *upper = g_ascii_strup(*w, -1);
 
-	for (char *p = s; *p; p++)
-		if (*p == '_' || *p == '.')
-			*p = ' ';
-	s[0] = g_ascii_toupper(s[0]);
-	return s;
+			g_string_append(out, upper);
+			g_free(upper);
+		} else {
+			g_string_append(out, *w);
+		}
+	}
+	g_strfreev(words);
+	if (out->len > 0)
+		out->str[0] = g_ascii_toupper(out->str[0]);
+	return g_string_free(out, FALSE);
 }
 
 static void
@@ -508,10 +522,14 @@ build_table(const Expander *x, const GPtrArray *records, const GPtrArray *column
 
 		row = doc_table_add_row(b->table);
 		for (guint c = 0; c < columns->len; c++) {
+			const char *name = ((const Column *)g_ptr_array_index(columns, c))->name;
 			DocBlock *p = doc_block_new(DOC_PARAGRAPH, r->pos);
 
-			column_inlines(x, r, ((const Column *)g_ptr_array_index(columns, c))->name,
-			               p->inlines);
+			column_inlines(x, r, name, p->inlines);
+			/* The row is where a record without its own section is
+			 * described; renderers keep the first target of a name. */
+			if (strcmp(name, "id") == 0)
+				p->anchor = doc_anchor_for("", r->id);
 			g_ptr_array_add(doc_table_cell(row, c), p);
 		}
 	}
@@ -588,7 +606,10 @@ record_section(Expander *x, const Record *r, int level, const GPtrArray *fields,
 	}
 	for (guint i = 0; i < roles->len; i++) {
 		char *column = g_strconcat("incoming.", g_ptr_array_index(roles, i), NULL);
-		char *label = g_strdup_printf("Traced from (%s)", (const char *)g_ptr_array_index(roles, i));
+		char *role = humanize(g_ptr_array_index(roles, i));
+		char *label = g_strdup_printf("Traced from (%s)", role);
+
+		g_free(role);
 
 		column_inlines(x, r, column, inlines);
 		add_field_row(table->table, label, inlines, r->pos);
@@ -708,6 +729,8 @@ directive_matrix(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtr
 
 			if (c == 0) {
 				column_inlines(x, r, "id", p->inlines);
+				doc_inlines_add_text(p->inlines, " \xE2\x80\x93 ");
+				doc_inlines_add_text(p->inlines, r->title ? r->title : "");
 			} else {
 				GPtrArray *linked = graph_connected(x->graph, r, first->name,
 				                                    g_ptr_array_index(types, c));
@@ -926,6 +949,44 @@ expand_body(Expander *x, const char *body, int body_line, GPtrArray *out)
 	g_free(dir);
 }
 
+static void
+collect_heading_anchors(const GPtrArray *blocks, GHashTable *set)
+{
+	for (guint i = 0; i < blocks->len; i++) {
+		const DocBlock *b = g_ptr_array_index(blocks, i);
+
+		if (b->kind == DOC_HEADING && b->anchor != NULL)
+			g_hash_table_add(set, b->anchor);
+		collect_heading_anchors(b->children, set);
+	}
+}
+
+/* Keeps one target per name: a record's own section wins over the table
+ * rows that list it, and of several rows the first wins. */
+static void
+drop_table_anchors(GPtrArray *blocks, GHashTable *headings, GHashTable *seen, gboolean in_table)
+{
+	for (guint i = 0; i < blocks->len; i++) {
+		DocBlock *b = g_ptr_array_index(blocks, i);
+
+		if (in_table && b->anchor != NULL) {
+			if (g_hash_table_contains(headings, b->anchor) ||
+			    g_hash_table_contains(seen, b->anchor))
+				g_clear_pointer(&b->anchor, g_free);
+			else
+				g_hash_table_add(seen, b->anchor);
+		}
+		drop_table_anchors(b->children, headings, seen, in_table);
+		if (b->table != NULL)
+			for (guint r = 0; r < b->table->rows->len; r++) {
+				GPtrArray *row = g_ptr_array_index(b->table->rows, r);
+
+				for (guint c = 0; c < row->len; c++)
+					drop_table_anchors(g_ptr_array_index(row, c), headings, seen, TRUE);
+			}
+	}
+}
+
 /* Gives every heading without an anchor a stable one: s1, s2, ... */
 static void
 name_sections(Expander *x, GPtrArray *blocks)
@@ -941,7 +1002,7 @@ name_sections(Expander *x, GPtrArray *blocks)
 
 Document *
 template_expand(const TemplateFile *t, const Project *project, const DiagList *findings,
-                DiagList *diags)
+                const char *date, DiagList *diags)
 {
 	static const char *const known[] = {"title", "number", "revision", "subject", NULL};
 	Expander x = {project, project->graph, findings, diags, NULL, NULL, 0};
@@ -993,12 +1054,13 @@ template_expand(const TemplateFile *t, const Project *project, const DiagList *f
 	g_free(heading_text);
 	g_ptr_array_add(doc->blocks, heading);
 	{
-		char *line = g_strdup_printf("%s \xC2\xB7 %s \xC2\xB7 Document %s \xC2\xB7 Revision %s",
+		char *line = g_strdup_printf("%s \xC2\xB7 %s \xC2\xB7 Document %s \xC2\xB7 Revision %s"
+		                             " \xC2\xB7 %s",
 		                             project_setting(project, "device_name")
 		                                 ? project_setting(project, "device_name") : "Device",
 		                             project_setting(project, "manufacturer")
 		                                 ? project_setting(project, "manufacturer") : "",
-		                             doc->number, doc->revision);
+		                             doc->number, doc->revision, date ? date : "undated");
 
 		intro = doc_paragraph(line, heading->pos);
 		g_ptr_array_add(doc->blocks, intro);
@@ -1008,6 +1070,15 @@ template_expand(const TemplateFile *t, const Project *project, const DiagList *f
 	body = substitute(&x, src.text + split.body_start, split.body_line);
 	expand_body(&x, body, split.body_line, doc->blocks);
 	name_sections(&x, doc->blocks);
+	{
+		GHashTable *headings = g_hash_table_new(g_str_hash, g_str_equal);
+		GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+		collect_heading_anchors(doc->blocks, headings);
+		drop_table_anchors(doc->blocks, headings, seen, FALSE);
+		g_hash_table_destroy(headings);
+		g_hash_table_destroy(seen);
+	}
 out:
 	g_free(body);
 	yaml_doc_free(yaml);

@@ -18,10 +18,10 @@ GPtrArray *template_list(const char *dir, DiagList *diags);
 void template_file_free(TemplateFile *t);
 
 /* Expands one template against the project. findings are the check
- * diagnostics, for the `checks` directive. Returns NULL when the template
- * cannot be read at all. */
+ * diagnostics, for the `checks` directive; date (YYYY-MM-DD) is printed
+ * under the title. Returns NULL when the template cannot be read at all. */
 Document *template_expand(const TemplateFile *t, const Project *project,
-                          const DiagList *findings, DiagList *diags);
+                          const DiagList *findings, const char *date, DiagList *diags);
 
 /* Appends a "Referenced records" section to doc with an entry for every
  * record it mentions but does not describe, so that every ID mention is a

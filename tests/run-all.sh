@@ -1,7 +1,9 @@
 #!/bin/sh
-# Builds dossier twice outside the source tree, once plainly in _build and
-# once with AddressSanitizer and UndefinedBehaviorSanitizer in
+# Builds dossier twice out of tree, with warnings as errors in _build-check
+# and with AddressSanitizer and UndefinedBehaviorSanitizer in
 # _build-sanitize, and runs the whole test suite (make check) in both.
+# Run as root, it also enables and generates the de_DE.UTF-8 locale for
+# the comma-decimal pass of the golden cases.
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top_srcdir"
@@ -30,7 +32,7 @@ build() {
 	}
 }
 
-build _build
+build _build-check
 # The sanitizer run makes any memory error or undefined behaviour in a test
 # a failure.
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
