@@ -209,7 +209,10 @@ print_pos(GString *s, SrcPos pos)
 		g_string_append(s, "dossier: ");
 		return;
 	}
-	g_string_append(s, pos.file);
+	/* A file name may hold any byte; control characters would move the
+	 * terminal's cursor or split the line, so they print as '?'. */
+	for (const char *p = pos.file; *p; p++)
+		g_string_append_c(s, (unsigned char)*p < 0x20 || *p == 0x7F ? '?' : *p);
 	if (pos.line > 0) {
 		g_string_append_printf(s, ":%d", pos.line);
 		if (pos.col > 0)

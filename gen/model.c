@@ -282,12 +282,15 @@ load_types(Model *model, const YamlNode *types, const YamlNode *common, DiagList
 		                              diags, "orphan_ok", FALSE);
 		load_fields(t, yaml_map_get(def, "fields"), diags);
 		/* Common fields are appended after the type's own, and a type's
-		 * own definition of the same name wins. */
+		 * own definition of the same name wins. Their problems are
+		 * reported for the first type only, not once per type. */
 		for (guint c = 0; c < yaml_map_size(common); c++) {
 			const YamlNode *ckey = yaml_map_key(common, c);
+			DiagList *scratch = diag_list_new();
 
 			if (yaml_scalar(ckey) != NULL && record_type_field(t, ckey->text) == NULL)
-				load_field(t, ckey, yaml_map_value(common, c), diags);
+				load_field(t, ckey, yaml_map_value(common, c), i == 0 ? diags : scratch);
+			diag_list_free(scratch);
 		}
 	}
 }
