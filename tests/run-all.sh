@@ -39,4 +39,4 @@ ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 LSAN_OPTIONS=suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	build _build-sanitize --enable-sanitizers
-echo "All tests passed in _build and _build-sanitize."
+echo "All tests passed in _build-check and _build-sanitize."
