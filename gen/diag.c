@@ -84,6 +84,9 @@ diag_list_free(DiagList *list)
 	g_free(list);
 }
 
+static Diag *diag_append(DiagList *list, DiagCode code, DiagLevel level, const char *code_name,
+                         SrcPos pos, const char *fmt, va_list ap) G_GNUC_PRINTF(6, 0);
+
 static Diag *
 diag_append(DiagList *list, DiagCode code, DiagLevel level, const char *code_name,
             SrcPos pos, const char *fmt, va_list ap)
