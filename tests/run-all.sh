@@ -1,7 +1,9 @@
 #!/bin/sh
-# Builds dossier twice out of tree, with warnings as errors in _build-check
-# and with AddressSanitizer and UndefinedBehaviorSanitizer in
-# _build-sanitize, and runs the whole test suite (make check) in both.
+# Builds dossier out of tree, with warnings as errors in _build-check and
+# with AddressSanitizer and UndefinedBehaviorSanitizer in _build-sanitize,
+# and runs the whole test suite (make check) in both; then builds the
+# libFuzzer harnesses with clang in _build-fuzz and runs each for
+# FUZZ_SECONDS (default 30) seconds.
 # Run as root, it also enables and generates the de_DE.UTF-8 locale for
 # the comma-decimal pass of the golden cases.
 set -eu
@@ -39,4 +41,9 @@ ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 LSAN_OPTIONS=suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	build _build-sanitize --enable-sanitizers
-echo "All tests passed in _build-check and _build-sanitize."
+# The libFuzzer harnesses, each run for a bounded time from the example
+# and the golden cases as seeds.
+mkdir -p _build-fuzz
+(cd _build-fuzz && { [ -f Makefile ] || CC=clang ../configure --enable-fuzzing; } &&
+	make -j"$jobs" fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-30}") || exit 1
+echo "All tests passed in _build-check and _build-sanitize; the fuzz smoke run passed."
