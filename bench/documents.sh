@@ -7,6 +7,7 @@
 # table rows.
 #
 # Usage: bench/documents.sh [RUNS] N...   (default: 3 runs of 1000 and 5000)
+# FORMATS="pdf docx" (the default) picks the formats to time.
 # Needs a build in _build, python3, GNU time, and for the comparison
 # pandoc and a LaTeX (Debian: pandoc texlive-latex-base
 # texlive-latex-recommended texlive-fonts-recommended lmodern); without
@@ -15,6 +16,8 @@ set -eu
 runs=${1:-3}
 [ $# -gt 0 ] && shift
 sizes=${*:-1000 5000}
+formats=${FORMATS:-pdf docx}
+want() { case " $formats " in *" $1 "*) return 0 ;; esac; return 1; }
 top=$(cd "$(dirname "$0")/.." && pwd)
 dossier=${DOSSIER:-$top/_build/gen/dossier}
 gen=$top/../shared/bench/gen-records.py
@@ -58,19 +61,24 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "records", "*", "*.md")))
             print("- **%s**: %s" % (key, value))
     print("\n" + body)
 PY
-	set -- $(median_run "$dossier" build "$repo" -p all -o "$work/out-$n" --only pdf --quiet)
-	d_time=$1 d_mem=$2
-	pages=$(pdfinfo "$work"/out-$n/*/010_all.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
-	set -- $(median_run "$dossier" build "$repo" -p all -o "$work/docx-$n" --only docx --quiet)
-	x_time=$1 x_mem=$2
+	d_time="" d_mem="" pages="" x_time="" x_mem=""
+	if want pdf; then
+		set -- $(median_run "$dossier" build "$repo" -p all -o "$work/out-$n" --only pdf --quiet)
+		d_time=$1 d_mem=$2
+		pages=$(pdfinfo "$work"/out-$n/*/010_all.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
+	fi
+	if want docx; then
+		set -- $(median_run "$dossier" build "$repo" -p all -o "$work/docx-$n" --only docx --quiet)
+		x_time=$1 x_mem=$2
+	fi
 	p_time="" p_mem="" p_pages="" q_time="" q_mem=""
-	if command -v pandoc >/dev/null && command -v pdflatex >/dev/null; then
+	if want pdf && command -v pandoc >/dev/null && command -v pdflatex >/dev/null; then
 		set -- $(median_run pandoc "$work/all-$n.md" -o "$work/pandoc-$n.pdf" \
 			--pdf-engine=pdflatex -V geometry:margin=1in)
 		p_time=$1 p_mem=$2
 		p_pages=$(pdfinfo "$work/pandoc-$n.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
 	fi
-	if command -v pandoc >/dev/null; then
+	if want docx && command -v pandoc >/dev/null; then
 		set -- $(median_run pandoc "$work/all-$n.md" -o "$work/pandoc-$n.docx")
 		q_time=$1 q_mem=$2
 	fi
@@ -78,11 +86,13 @@ PY
 	    -v p="$p_time" -v pm="$p_mem" -v ppg="${p_pages:-?}" \
 	    -v x="$x_time" -v xm="$x_mem" -v q="$q_time" -v qm="$q_mem" 'BEGIN {
 		ratio = (p != "" && d > 0) ? sprintf("%.1fx faster", p / d) : "(no pandoc)"
-		printf "| %d | dossier build --only pdf | %.2f | %.1f | %s | %s |\n", n, d, dm / 1024, pg, ratio
+		if (d != "")
+			printf "| %d | dossier build --only pdf | %.2f | %.1f | %s | %s |\n", n, d, dm / 1024, pg, ratio
 		if (p != "")
 			printf "| %d | pandoc --pdf-engine=pdflatex | %.2f | %.1f | %s | 1.0 |\n", n, p, pm / 1024, ppg
 		ratio = (q != "" && x > 0) ? sprintf("%.1fx faster", q / x) : "(no pandoc)"
-		printf "| %d | dossier build --only docx | %.2f | %.1f | | %s |\n", n, x, xm / 1024, ratio
+		if (x != "")
+			printf "| %d | dossier build --only docx | %.2f | %.1f | | %s |\n", n, x, xm / 1024, ratio
 		if (q != "")
 			printf "| %d | pandoc -o out.docx | %.2f | %.1f | | 1.0 |\n", n, q, qm / 1024
 	}'

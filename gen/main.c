@@ -596,11 +596,12 @@ command_build(int argc, char **argv)
 
 	if (!parse_options("build", "[DIR]",
 	                   "Check the records repository in DIR, then expand every template of "
-	                   "the profile into a PDF in a package folder OUT/DEVICE-VERSION. The "
-	                   "folder is written beside the target and renamed into place only "
-	                   "when every file was written.\nExit status: 0 clean, 1 the check "
-	                   "found errors (the package is still written), 2 usage or system "
-	                   "error (no package is written).",
+	                   "the profile into a PDF and a DOCX document in a package folder "
+	                   "OUT/DEVICE-VERSION. The folder is written beside the target and "
+	                   "renamed into place only when every file was written.\nExit status: "
+	                   "0 clean, 1 errors were found (the package is still written), 2 usage "
+	                   "or system error, an unusable template or an interruption (no package "
+	                   "is written).",
 	                   entries, &argc, &argv))
 		return EXIT_USAGE;
 	if (only != NULL && strcmp(only, "pdf") != 0 && strcmp(only, "docx") != 0) {
