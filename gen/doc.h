@@ -102,6 +102,10 @@ void doc_collect_xrefs(const Document *doc, GHashTable *set);
  * first document that defines each. */
 void doc_collect_anchors(const Document *doc, const char *file, GHashTable *map);
 
+/* The anchor of the heading that carries the document's title; the
+ * table of contents leaves it out. */
+#define DOC_TITLE_ANCHOR "document-title"
+
 Document *doc_new(void);
 void doc_free(Document *doc);
 

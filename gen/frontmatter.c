@@ -102,11 +102,13 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 			if (g_utf8_validate(p, (gssize)MIN(avail, (size_t)g_utf8_skip[c]), &end) &&
 			    (size_t)g_utf8_skip[c] <= avail) {
 				u = g_utf8_get_char(p);
-				if ((u >= 0x80 && u < 0xA0) || u == 0xFEFF || u == 0x2028 || u == 0x2029) {
-					/* C1 controls, a stray BOM and the Unicode line and
-					 * paragraph separators are as invisible as ASCII
-					 * controls; YAML also counts the separators as line
-					 * breaks, which would shift every later position. */
+				if ((u >= 0x80 && u < 0xA0) || u == 0xFEFF || u == 0x2028 || u == 0x2029 ||
+				    u == 0xFFFE || u == 0xFFFF || (u >= 0xFDD0 && u <= 0xFDEF)) {
+					/* C1 controls, a stray BOM, the Unicode line and
+					 * paragraph separators and the noncharacters are as
+					 * unprintable as ASCII controls. YAML also counts the
+					 * separators as line breaks, which would shift every
+					 * later position. */
 					seen(&control, line, col);
 					g_string_append(s, "\xEF\xBF\xBD");
 				} else {

@@ -229,7 +229,12 @@ print_trace(const Record *start, gboolean upstream, guint8 *shown, GString *out)
 		next = upstream ? link->to : link->from;
 		if (next == NULL)
 			continue;
-		g_string_append_printf(out, "%*s%s %s  %s [%s]", (int)stack->len * 2, "", link->role,
+		/* Indentation stops at 40 levels, so a long chain prints in
+		 * linear, not quadratic, space; the level number stays. */
+		g_string_append_printf(out, "%*s", (int)MIN(stack->len, 40) * 2, "");
+		if (stack->len > 40)
+			g_string_append_printf(out, "(level %u) ", stack->len);
+		g_string_append_printf(out, "%s %s  %s [%s]", link->role,
 		                       next->id, next->title ? next->title : "",
 		                       next->type ? next->type->name : "?");
 		if (shown[next->index]) {
@@ -487,7 +492,7 @@ find_data_dir(const char *name)
 	return NULL;
 }
 
-/* Set by SIGINT or SIGTERM during a build; the build stops between
+/* Set by SIGINT, SIGTERM or SIGHUP during a build; the build stops between
  * documents and removes its staging folder. A second signal ends the
  * process at once (SA_RESETHAND). */
 static volatile sig_atomic_t interrupted;
@@ -510,6 +515,7 @@ catch_interrupts(void)
 	sigemptyset(&action.sa_mask);
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGHUP, &action, NULL);
 }
 
 /* Rejects an output folder inside a records folder: the package would be

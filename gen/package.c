@@ -155,20 +155,74 @@ write_manifest(Package *p, GError **error)
 	return ok;
 }
 
-/* Returns TRUE when path is a real folder (not a symbolic link) that holds
- * a manifest.json, so it is a package this program wrote and may be
- * replaced. */
+/* Adds the files below path (relative names) to set; returns FALSE when
+ * it meets anything but plain files and folders. */
+static gboolean
+list_files(const char *root, const char *relative, GHashTable *set)
+{
+	char *path = relative ? g_build_filename(root, relative, NULL) : g_strdup(root);
+	GDir *dir = g_dir_open(path, 0, NULL);
+	const char *name;
+	gboolean ok = dir != NULL;
+
+	while (ok && (name = g_dir_read_name(dir)) != NULL) {
+		char *child_rel = relative ? g_build_filename(relative, name, NULL) : g_strdup(name);
+		char *child = g_build_filename(root, child_rel, NULL);
+		GStatBuf st;
+
+		if (g_lstat(child, &st) != 0)
+			ok = FALSE;
+		else if (S_ISDIR(st.st_mode))
+			ok = list_files(root, child_rel, set);
+		else if (S_ISREG(st.st_mode))
+			g_hash_table_add(set, g_strdup(child_rel));
+		else
+			ok = FALSE;
+		g_free(child);
+		g_free(child_rel);
+	}
+	if (dir != NULL)
+		g_dir_close(dir);
+	g_free(path);
+	return ok;
+}
+
+/* Returns TRUE when path is a plain folder holding exactly the files its
+ * manifest.json lists, and the manifest itself: a package this program
+ * wrote, untouched, that may be replaced. A folder with a file a person
+ * added is not. */
 static gboolean
 is_package(const char *path)
 {
+	GHashTable *files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	JsonParser *parser = json_parser_new();
+	char *manifest = g_build_filename(path, "manifest.json", NULL);
 	GStatBuf st;
-	char *manifest;
-	gboolean ok;
+	gboolean ok = FALSE;
+	JsonNode *root;
+	JsonArray *list;
 
-	if (g_lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return FALSE;
-	manifest = g_build_filename(path, "manifest.json", NULL);
-	ok = g_lstat(manifest, &st) == 0 && S_ISREG(st.st_mode);
+	if (g_lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || !list_files(path, NULL, files) ||
+	    !g_hash_table_remove(files, "manifest.json") ||
+	    !json_parser_load_from_file(parser, manifest, NULL))
+		goto out;
+	root = json_parser_get_root(parser);
+	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root) ||
+	    !json_object_has_member(json_node_get_object(root), "files"))
+		goto out;
+	list = json_object_get_array_member(json_node_get_object(root), "files");
+	for (guint i = 0; list != NULL && i < json_array_get_length(list); i++) {
+		JsonObject *entry = json_array_get_object_element(list, i);
+		const char *name = entry ? json_object_get_string_member_with_default(entry, "path", NULL)
+		                         : NULL;
+
+		if (name == NULL || !g_hash_table_remove(files, name))
+			goto out;
+	}
+	ok = list != NULL && g_hash_table_size(files) == 0;
+out:
+	g_object_unref(parser);
+	g_hash_table_destroy(files);
 	g_free(manifest);
 	return ok;
 }
@@ -185,8 +239,9 @@ package_commit(Package *p, GError **error)
 	 * or a folder without a manifest at the target is left alone. */
 	if (g_lstat(p->final, &st) == 0 && !is_package(p->final)) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
-		            "%s exists and is not a package written by dossier (no manifest.json, or "
-		            "not a plain folder); remove it or choose another output folder",
+		            "%s exists and is not an unchanged package written by dossier (a "
+		            "plain folder with exactly the files its manifest.json lists); remove "
+		            "it or choose another output folder",
 		            p->final);
 		return FALSE;
 	}

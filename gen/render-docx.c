@@ -393,6 +393,7 @@ write_text_run(Docx *x, Part *p, const char *s, gboolean bold, gboolean italic, 
 typedef struct {
 	gboolean bold, italic, strike;
 	const char *rstyle;
+	gboolean keep_hyphens; /* IDs: hyphens never break a line */
 } RunState;
 
 static void
@@ -404,7 +405,25 @@ write_inlines(Docx *x, Part *p, const GPtrArray *inlines, RunState st)
 
 		switch (in->kind) {
 		case DOC_TEXT:
-			write_text_run(x, p, in->text, st.bold, st.italic, st.strike, st.rstyle);
+			if (st.keep_hyphens && strchr(in->text, '-') != NULL) {
+				/* w:noBreakHyphen keeps an ID such as SRS-006 on one line
+				 * in Word and LibreOffice alike. */
+				char **parts = g_strsplit(in->text, "-", -1);
+
+				for (char **part = parts; *part; part++) {
+					if (part != parts) {
+						start(p, "w:r");
+						write_run_props(p, st.bold, st.italic, st.strike, st.rstyle, FALSE);
+						empty(p, "w:noBreakHyphen");
+						end(p);
+					}
+					if (**part)
+						write_text_run(x, p, *part, st.bold, st.italic, st.strike, st.rstyle);
+				}
+				g_strfreev(parts);
+			} else {
+				write_text_run(x, p, in->text, st.bold, st.italic, st.strike, st.rstyle);
+			}
 			break;
 		case DOC_CODE:
 			write_text_run(x, p, in->text, st.bold, st.italic, st.strike, "CodeChar");
@@ -447,8 +466,10 @@ write_inlines(Docx *x, Part *p, const GPtrArray *inlines, RunState st)
 		case DOC_XREF: {
 			const char *target = NULL;
 
-			if (in->kind == DOC_XREF)
+			if (in->kind == DOC_XREF) {
 				target = g_hash_table_lookup(x->bookmark, in->target);
+				inner.keep_hyphens = TRUE;
+			}
 			inner.rstyle = "Hyperlink";
 			if (in->kind == DOC_LINK) {
 				start(p, "w:hyperlink");
@@ -462,7 +483,10 @@ write_inlines(Docx *x, Part *p, const GPtrArray *inlines, RunState st)
 				end(p);
 			} else {
 				/* The record is not described in this document. */
-				write_inlines(x, p, in->children, st);
+				RunState plain = st;
+
+				plain.keep_hyphens = TRUE;
+				write_inlines(x, p, in->children, plain);
 			}
 			break;
 		}
@@ -502,7 +526,7 @@ static void
 write_paragraph(Docx *x, Part *p, const DocBlock *b, const char *style, int num_id, int level)
 {
 	guint mark;
-	RunState st = {FALSE, FALSE, FALSE, NULL};
+	RunState st = {FALSE, FALSE, FALSE, NULL, FALSE};
 
 	start(p, "w:p");
 	if (style != NULL || num_id > 0) {
@@ -920,7 +944,8 @@ collect_headings(const GPtrArray *blocks, GPtrArray *out)
 	for (guint i = 0; i < blocks->len; i++) {
 		const DocBlock *b = g_ptr_array_index(blocks, i);
 
-		if (b->kind == DOC_HEADING && b->anchor != NULL && b->level <= 3)
+		if (b->kind == DOC_HEADING && b->anchor != NULL && b->level <= 3 &&
+		    strcmp(b->anchor, DOC_TITLE_ANCHOR) != 0)
 			g_ptr_array_add(out, (gpointer)b);
 		collect_headings(b->children, out);
 	}
@@ -954,7 +979,7 @@ static void
 write_toc(Docx *x, Part *p)
 {
 	GPtrArray *headings = g_ptr_array_new();
-	RunState st = {FALSE, FALSE, FALSE, "Hyperlink"};
+	RunState st = {FALSE, FALSE, FALSE, "Hyperlink", FALSE};
 
 	collect_headings(x->doc->blocks, headings);
 	for (guint i = 0; i < headings->len; i++) {
@@ -1022,7 +1047,9 @@ write_blocks(Docx *x, Part *p, const GPtrArray *blocks, int list_depth, const ch
 							                     item->task == 2 ? "\xE2\x98\x91 " : "\xE2\x98\x90 ");
 						for (guint n = 0; n < part->inlines->len; n++)
 							g_ptr_array_add(first->inlines, g_ptr_array_index(part->inlines, n));
-						write_paragraph(x, p, first, "ListParagraph", num, MIN(list_depth, 8));
+						/* A task item shows its box instead of a bullet. */
+						write_paragraph(x, p, first, "ListParagraph", item->task ? 0 : num,
+						                MIN(list_depth, 8));
 						/* Only the task marker belongs to this paragraph; the
 						 * other inlines are borrowed from the item. */
 						if (item->task != 0)
@@ -1228,7 +1255,7 @@ write_separator_note(Part *p, int id, const char *type, const char *separator)
 static char *
 footnotes_part(Docx *x, gsize *len)
 {
-	RunState st = {FALSE, FALSE, FALSE, NULL};
+	RunState st = {FALSE, FALSE, FALSE, NULL, FALSE};
 	Part p;
 
 	part_begin(&p);

@@ -27,6 +27,9 @@
 
 #define PARAGRAPH_GAP 6.0
 #define LIST_INDENT 18.0
+/* Narrowest column nesting may leave; deeper lists and quotes stop
+ * indenting so their text keeps a readable width. */
+#define MIN_COLUMN_WIDTH 200.0
 #define CELL_PAD 3.0
 
 struct PdfRenderer {
@@ -644,10 +647,21 @@ render_code(Flow *f, const DocBlock *b)
 	text_box_free(box);
 }
 
+/* Returns the indent for one more level of nesting. */
+static double
+nest_indent(const Flow *f)
+{
+	return f->width - LIST_INDENT >= MIN_COLUMN_WIDTH ? LIST_INDENT : 0;
+}
+
 static void
 render_list(Flow *f, const DocBlock *b)
 {
 	int number = b->start > 0 ? b->start : 1;
+	double indent = nest_indent(f);
+	/* Past the deepest indent, the marker hangs in the gutter to the left
+	 * of the text instead of pushing it further right. */
+	double marker_x = indent > 0 ? 0 : -12;
 
 	for (guint i = 0; i < b->children->len; i++) {
 		const DocBlock *item = g_ptr_array_index(b->children, i);
@@ -668,14 +682,14 @@ render_list(Flow *f, const DocBlock *b)
 		ensure_space(f, 14);
 		if (f->cr != NULL) {
 			cairo_set_source_rgb(f->cr, 0, 0, 0);
-			cairo_move_to(f->cr, f->x0, f->y);
+			cairo_move_to(f->cr, f->x0 + marker_x, f->y);
 			pango_cairo_show_layout(f->cr, box->layout);
 		}
-		f->x0 += LIST_INDENT;
-		f->width -= LIST_INDENT;
+		f->x0 += indent;
+		f->width -= indent;
 		render_blocks(f, item->children);
-		f->x0 -= LIST_INDENT;
-		f->width += LIST_INDENT;
+		f->x0 -= indent;
+		f->width += indent;
 		text_box_free(box);
 		g_free(marker);
 	}
@@ -686,12 +700,13 @@ render_quote(Flow *f, const DocBlock *b)
 {
 	double top = f->y;
 	int page = f->page;
+	double indent = nest_indent(f);
 
-	f->x0 += LIST_INDENT;
-	f->width -= LIST_INDENT;
+	f->x0 += indent;
+	f->width -= indent;
 	render_blocks(f, b->children);
-	f->x0 -= LIST_INDENT;
-	f->width += LIST_INDENT;
+	f->x0 -= indent;
+	f->width += indent;
 	/* The bar marks the quote on the page where it ends. */
 	if (f->cr != NULL) {
 		cairo_set_source_rgb(f->cr, 0.6, 0.6, 0.6);
@@ -1421,7 +1436,8 @@ collect_toc(const GPtrArray *blocks, GPtrArray *toc)
 	for (guint i = 0; i < blocks->len; i++) {
 		const DocBlock *b = g_ptr_array_index(blocks, i);
 
-		if (b->kind == DOC_HEADING && b->anchor != NULL && b->level <= 3) {
+		if (b->kind == DOC_HEADING && b->anchor != NULL && b->level <= 3 &&
+		    strcmp(b->anchor, DOC_TITLE_ANCHOR) != 0) {
 			TocEntry *e = g_new0(TocEntry, 1);
 			GString *title = g_string_new(NULL);
 

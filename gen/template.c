@@ -453,6 +453,41 @@ matches_where(const Record *r, const YamlNode *where)
 	return TRUE;
 }
 
+/* Reports filter fields the type lacks and enum values outside the
+ * field's list: either would silently empty the table. */
+static void
+check_where(const Expander *x, const RecordType *type, const YamlNode *where)
+{
+	for (guint i = 0; i < yaml_map_size(where); i++) {
+		const YamlNode *key = yaml_map_key(where, i);
+		const YamlNode *want = yaml_map_value(where, i);
+		const FieldDef *def;
+
+		if (yaml_scalar(key) == NULL)
+			continue;
+		if (!column_known(x, type, key->text)) {
+			diag_add(x->diags, DIAG_UNKNOWN_COLUMN, key->pos,
+			         "'where' names '%s', which is not a field of '%s'; no record matches",
+			         key->text, type->name);
+			continue;
+		}
+		def = record_type_field(type, key->text);
+		if (def == NULL || def->values == NULL)
+			continue;
+		for (guint j = 0; j < (want->kind == YAML_NODE_SEQUENCE ? want->children->len : 1); j++) {
+			const YamlNode *v = want->kind == YAML_NODE_SEQUENCE
+			                        ? g_ptr_array_index(want->children, j) : want;
+			const char *text = yaml_scalar(v);
+
+			if (text != NULL &&
+			    !g_ptr_array_find_with_equal_func(def->values, text, g_str_equal, NULL))
+				diag_add(x->diags, DIAG_DIRECTIVE_INVALID, v->pos,
+				         "'where' value '%s' is not one of the values of '%s'; no record "
+				         "matches it", text, key->text);
+		}
+	}
+}
+
 static GPtrArray *
 select_records(const Expander *x, const RecordType *type, const YamlNode *directive)
 {
@@ -466,6 +501,7 @@ select_records(const Expander *x, const RecordType *type, const YamlNode *direct
 		         "'where' must map field names to a value or a list of values; it is ignored");
 		where = NULL;
 	}
+	check_where(x, type, where);
 	for (guint i = 0; i < x->graph->records->len; i++) {
 		const Record *r = g_ptr_array_index(x->graph->records, i);
 
@@ -1048,7 +1084,7 @@ template_expand(const TemplateFile *t, const Project *project, const DiagList *f
 
 	heading = doc_block_new(DOC_HEADING, src_pos(src.file, 1, 1));
 	heading->level = 1;
-	heading->anchor = g_strdup("document-title");
+	heading->anchor = g_strdup(DOC_TITLE_ANCHOR);
 	heading_text = substitute(&x, title, 1);
 	doc_inlines_add_text(heading->inlines, heading_text);
 	g_free(heading_text);

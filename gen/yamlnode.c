@@ -199,6 +199,48 @@ add_child(Builder *b, YamlNode *parent, YamlNode *child, YamlNode **pending_key)
 	return TRUE;
 }
 
+/* Returns a copy of a scalar's bytes in which every character that no
+ * output can carry is replaced by U+FFFD: control characters other than
+ * tab and newline (a quoted scalar can spell them as escapes such as \0
+ * or \x01, which the file itself does not contain), the noncharacters
+ * U+FFFE, U+FFFF and U+FDD0 to U+FDEF, and the line and paragraph
+ * separators. A NUL would otherwise cut the text short. */
+static char *
+clean_scalar(const char *value, size_t len, DiagList *diags, SrcPos pos)
+{
+	GString *out = g_string_sized_new(len + 1);
+	const char *p = value, *end = value + len;
+	guint replaced = 0;
+
+	while (p < end) {
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+		gsize step;
+
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			/* libyaml has checked the encoding; stay safe anyway. */
+			g_string_append(out, "\xEF\xBF\xBD");
+			replaced++;
+			p++;
+			continue;
+		}
+		step = (gsize)(g_utf8_next_char(p) - p);
+		if ((c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7F && c < 0xA0) ||
+		    c == 0xFFFE || c == 0xFFFF || (c >= 0xFDD0 && c <= 0xFDEF) || c == 0x2028 ||
+		    c == 0x2029) {
+			g_string_append(out, "\xEF\xBF\xBD");
+			replaced++;
+		} else {
+			g_string_append_len(out, p, (gssize)step);
+		}
+		p += step;
+	}
+	if (replaced > 0)
+		diag_add(diags, DIAG_CONTROL_CHARACTER, pos,
+		         "value holds %u control or noncharacter code point%s (written as escapes); "
+		         "each is replaced by U+FFFD", replaced, replaced == 1 ? "" : "s");
+	return g_string_free(out, FALSE);
+}
+
 typedef struct {
 	YamlNode *node;
 	YamlNode *pending_key;
@@ -246,8 +288,8 @@ yaml_doc_parse(const char *text, size_t len, const char *file, int first_line,
 			break;
 		case YAML_SCALAR_EVENT:
 			node = node_new(&b, YAML_NODE_SCALAR, event.start_mark);
-			node->text = g_strndup((const char *)event.data.scalar.value,
-			                       event.data.scalar.length);
+			node->text = clean_scalar((const char *)event.data.scalar.value,
+			                          event.data.scalar.length, diags, node->pos);
 			node->plain = event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			anchor = (const char *)event.data.scalar.anchor;
 			break;
