@@ -518,6 +518,101 @@ catch_interrupts(void)
 	sigaction(SIGHUP, &action, NULL);
 }
 
+/* One document in one format, rendered by a worker thread. */
+typedef struct {
+	Document *doc; /* borrowed; workers only read it */
+	char *file;
+	char *path;
+	gboolean pdf;
+	gboolean report;
+	DiagList *diags;
+	GError *error;
+	int pages;
+	gboolean ok;
+} RenderJob;
+
+static void
+render_job_free(gpointer data)
+{
+	RenderJob *job = data;
+
+	g_free(job->file);
+	g_free(job->path);
+	diag_list_free(job->diags);
+	g_clear_error(&job->error);
+	g_free(job);
+}
+
+typedef struct {
+	GPtrArray *jobs;
+	gint next;
+	const RenderOptions *options;
+	gboolean progress;
+	gint finished;
+} RenderQueue;
+
+static GMutex progress_lock;
+
+/* Takes jobs until none is left. Each worker has its own renderers,
+ * because a Pango font map is not safe to share between threads. */
+static gpointer
+render_worker(gpointer data)
+{
+	RenderQueue *q = data;
+	PdfRenderer *pdf = NULL;
+	DocxRenderer *docx = NULL;
+	guint i;
+
+	while ((i = (guint)g_atomic_int_add(&q->next, 1)) < q->jobs->len) {
+		RenderJob *job = g_ptr_array_index(q->jobs, i);
+
+		if (interrupted) {
+			g_set_error(&job->error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
+			continue;
+		}
+		if (job->pdf) {
+			if (pdf == NULL)
+				pdf = pdf_renderer_new(q->options, &job->error);
+			job->ok = pdf != NULL && pdf_renderer_render(pdf, job->doc, job->path, job->diags,
+			                                             &job->pages, &job->error);
+		} else {
+			if (docx == NULL)
+				docx = docx_renderer_new(q->options, &job->error);
+			job->ok = docx != NULL &&
+			          docx_renderer_render(docx, job->doc, job->path,
+			                               job->report ? job->diags : NULL, &job->error);
+		}
+		if (q->progress) {
+			g_mutex_lock(&progress_lock);
+			fprintf(stderr, "[%d/%u] %s", g_atomic_int_add(&q->finished, 1) + 1, q->jobs->len,
+			        job->file);
+			if (job->pdf)
+				fprintf(stderr, ", %d pages", job->pages);
+			fputc('\n', stderr);
+			g_mutex_unlock(&progress_lock);
+		}
+	}
+	pdf_renderer_free(pdf);
+	docx_renderer_free(docx);
+	return NULL;
+}
+
+/* Renders every job on up to four threads (documents are independent);
+ * results are read in job order afterwards, so output never depends on
+ * scheduling. */
+static void
+run_render_jobs(RenderQueue *queue)
+{
+	guint workers = MIN(MIN(g_get_num_processors(), 4u), queue->jobs->len);
+	GThread *threads[4];
+
+	for (guint w = 1; w < workers; w++)
+		threads[w] = g_thread_new("render", render_worker, queue);
+	render_worker(queue);
+	for (guint w = 1; w < workers; w++)
+		g_thread_join(threads[w]);
+}
+
 /* Rejects an output folder inside a records folder: the package would be
  * read back as input by the next run. */
 static gboolean
@@ -590,8 +685,7 @@ command_build(int argc, char **argv)
 	Project *project = NULL;
 	GPtrArray *templates = NULL, *docs = NULL;
 	GHashTable *remote = NULL;
-	PdfRenderer *renderer = NULL;
-	DocxRenderer *docx = NULL;
+	GPtrArray *jobs = NULL;
 	gboolean want_pdf, want_docx;
 	Package *package = NULL;
 	char *templates_dir = NULL, *fonts_dir = NULL, *date = NULL, *name = NULL;
@@ -655,17 +749,6 @@ command_build(int argc, char **argv)
 	if (!output_allowed(project, out_dir, &error))
 		goto fail;
 	date = build_date(project, build_diags);
-	{
-		RenderOptions options = {fonts_dir, project->paper && strcmp(project->paper, "a4") == 0,
-		                         "dossier " PACKAGE_VERSION};
-
-		if (want_pdf)
-			renderer = pdf_renderer_new(&options, &error);
-		if (want_docx && error == NULL)
-			docx = docx_renderer_new(&options, &error);
-	}
-	if (error != NULL)
-		goto fail;
 	name = package_name(yaml_scalar(yaml_map_get(project->settings, "device_name")),
 	                    yaml_scalar(yaml_map_get(project->settings, "version")));
 	package = package_begin(out_dir, name, &error);
@@ -693,47 +776,49 @@ command_build(int argc, char **argv)
 			goto fail;
 		}
 	}
+	/* One job per document and format; they render in parallel. */
+	jobs = g_ptr_array_new_with_free_func(render_job_free);
 	for (guint i = 0; i < templates->len; i++) {
 		const TemplateFile *t = g_ptr_array_index(templates, i);
 		Document *doc = g_ptr_array_index(docs, i);
-		char *file, *path;
-		int pages = 0;
-		gboolean ok;
 
-		if (interrupted) {
-			g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
-			goto fail;
-		}
 		template_add_references(doc, project, remote);
 		g_free(doc->date);
 		doc->date = g_strdup(date);
-		if (want_pdf) {
-			file = g_strconcat(t->stem, ".pdf", NULL);
-			path = package_file(package, file);
-			if (progress)
-				fprintf(stderr, "[%u/%u] %s ...", i + 1, templates->len, file);
-			ok = pdf_renderer_render(renderer, doc, path, build_diags, &pages, &error);
-			if (progress)
-				fprintf(stderr, " %d pages\n", pages);
-			total_pages += (guint)pages;
-			g_free(path);
-			g_free(file);
-			if (!ok)
-				goto fail;
-		}
-		if (want_docx) {
-			file = g_strconcat(t->stem, ".docx", NULL);
-			path = package_file(package, file);
-			if (progress)
-				fprintf(stderr, "[%u/%u] %s\n", i + 1, templates->len, file);
-			/* The PDF pass already reported content problems. */
-			ok = docx_renderer_render(docx, doc, path, want_pdf ? NULL : build_diags, &error);
-			g_free(path);
-			g_free(file);
-			if (!ok)
-				goto fail;
+		for (int format = 0; format < 2; format++) {
+			RenderJob *job;
+
+			if ((format == 0 && !want_pdf) || (format == 1 && !want_docx))
+				continue;
+			job = g_new0(RenderJob, 1);
+			job->doc = doc;
+			job->pdf = format == 0;
+			job->file = g_strconcat(t->stem, job->pdf ? ".pdf" : ".docx", NULL);
+			job->path = package_file(package, job->file);
+			/* Content problems are reported once, by the PDF job when
+			 * there is one. */
+			job->report = job->pdf || !want_pdf;
+			job->diags = diag_list_new();
+			g_ptr_array_add(jobs, job);
 		}
 	}
+	{
+		RenderOptions options = {fonts_dir, project->paper && strcmp(project->paper, "a4") == 0,
+		                         "dossier " PACKAGE_VERSION};
+		RenderQueue queue = {jobs, 0, &options, progress, 0};
+
+		run_render_jobs(&queue);
+	}
+	for (guint i = 0; i < jobs->len; i++) {
+		RenderJob *job = g_ptr_array_index(jobs, i);
+
+		diag_list_move(build_diags, job->diags);
+		total_pages += (guint)job->pages;
+		if (!job->ok && error == NULL)
+			error = g_steal_pointer(&job->error);
+	}
+	if (error != NULL)
+		goto fail;
 	diag_list_sort(build_diags);
 	diag_list_move(diags, build_diags);
 	if (interrupted) {
@@ -761,9 +846,9 @@ out:
 		g_ptr_array_free(docs, TRUE);
 	if (remote != NULL)
 		g_hash_table_destroy(remote);
+	if (jobs != NULL)
+		g_ptr_array_free(jobs, TRUE);
 	package_free(package);
-	pdf_renderer_free(renderer);
-	docx_renderer_free(docx);
 	if (templates != NULL)
 		g_ptr_array_free(templates, TRUE);
 	project_free(project);
