@@ -754,7 +754,7 @@ command_build(int argc, char **argv)
 	package = package_begin(out_dir, name, &error);
 	if (package == NULL)
 		goto fail;
-	/* Expand every template first, so each document knows which file of
+	/* Expand every template first, so each document can name the file of
 	 * the package holds the records it mentions. */
 	docs = g_ptr_array_new_with_free_func((GDestroyNotify)doc_free);
 	remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

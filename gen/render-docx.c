@@ -1547,7 +1547,7 @@ settings_part(gsize *len)
 	start(&p, "w:defaultTabStop");
 	attr(&p, "w:val", "720");
 	end(&p);
-	/* Word asks to refresh fields (the contents) when it opens the file. */
+	/* Word offers to refresh fields (the contents) when it opens the file. */
 	val(&p, "w:updateFields", "true");
 	start(&p, "w:footnotePr");
 	start(&p, "w:footnote");

@@ -1,5 +1,5 @@
 /* The DOCX renderer: writes a document tree as WordprocessingML with
- * libzip and libxml2. Like the PDF renderer it sees only the tree. */
+ * libzip and libxml2. Like the PDF renderer it reads only the tree. */
 #ifndef DOSSIER_RENDER_DOCX_H
 #define DOSSIER_RENDER_DOCX_H
 

@@ -7,7 +7,7 @@
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
-/* Page geometry in points (1/72 in). The FDA PDF specification asks for a
+/* Page geometry in points (1/72 in). The FDA PDF specification requires a
  * left margin of at least 0.75 in and at least 0.375 in elsewhere; these
  * leave room for the header and footer inside the margins. */
 #define MARGIN_LEFT 72.0
@@ -17,7 +17,7 @@
 #define HEADER_Y 36.0
 #define FOOTER_Y 36.0 /* distance of the footer's baseline area from the bottom edge */
 
-/* Type sizes in points: body 11 (the specification asks for 10 to 12),
+/* Type sizes in points: body 11 (the specification requires 10 to 12),
  * tables 9.5 (at least 9). */
 #define BODY_FONT "Liberation Serif 11"
 #define TABLE_FONT "Liberation Sans 9.5"
@@ -1135,7 +1135,7 @@ png_size_problem(const char *path)
 	return NULL;
 }
 
-/* Returns NULL when path holds a PNG image, else why it cannot be used.
+/* Returns NULL when path contains a PNG image, else why it cannot be used.
  * Cairo reports every read failure as "out of memory", so the signature
  * is checked first to give a useful reason. */
 static const char *

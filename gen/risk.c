@@ -398,7 +398,7 @@ compute_worst(const RiskPolicy *p, const Graph *graph, ClassState *state)
 
 /* Sets the required class of every classified record: its own worst
  * severity mapped to a class, raised to the highest class of its children
- * (classified records that link to it), as IEC 62304 4.3 asks. */
+ * (classified records that link to it), as IEC 62304 clause 4.3 requires. */
 static void
 compute_classes(const RiskPolicy *p, const Graph *graph, ClassState *state)
 {
