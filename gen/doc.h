@@ -1,5 +1,5 @@
 /* The document tree: format-neutral blocks and inlines that the template
- * engine builds and both renderers read. A renderer sees only this tree,
+ * engine builds and both renderers read. A renderer reads only this tree,
  * never records, the model or the graph. The document owns every node
  * and string in it. */
 #ifndef DOSSIER_DOC_H

@@ -1,5 +1,5 @@
 /* The PDF renderer: lays out a document tree with Pango and writes it with
- * Cairo. It sees only the document tree. Fonts come from the project's
+ * Cairo. It reads only the document tree. Fonts come from the project's
  * fonts folder through a private fontconfig configuration. */
 #ifndef DOSSIER_RENDER_PDF_H
 #define DOSSIER_RENDER_PDF_H
