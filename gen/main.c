@@ -127,16 +127,42 @@ exit_status(const DiagList *diags, gboolean werror)
 	return EXIT_CLEAN;
 }
 
+/* Expands every template of the project's profile, keeping only the
+ * diagnostics, so a pipeline can find template problems before a build. */
+static void
+check_templates(const Project *project, DiagList *diags)
+{
+	const char *profile = yaml_scalar(yaml_map_get(project->settings, "profile"));
+	char *dir = template_find_profile(project, profile ? profile : "fda-premarket");
+	GPtrArray *list;
+
+	if (dir == NULL) {
+		diag_add(diags, DIAG_TEMPLATE_INVALID,
+		         project->file ? src_pos(project->file, 1, 1) : src_pos(NULL, 0, 0),
+		         "template profile '%s' not found in the repository's templates folder or "
+		         "the installed ones", profile ? profile : "fda-premarket");
+		return;
+	}
+	list = template_list(dir, diags);
+	for (guint i = 0; i < list->len; i++)
+		doc_free(template_expand(g_ptr_array_index(list, i), project, diags, NULL, diags));
+	g_ptr_array_free(list, TRUE);
+	g_free(dir);
+}
+
 static int
 command_check(int argc, char **argv)
 {
 	char *format = NULL;
-	gboolean werror = FALSE;
+	gboolean werror = FALSE, templates = FALSE;
 	GOptionEntry entries[] = {
 		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
 		 "Output format: text (default), json or sarif", "FORMAT"},
 		{"werror", 0, 0, G_OPTION_ARG_NONE, &werror,
 		 "Exit with status 1 on warnings as well as errors", NULL},
+		{"templates", 't', 0, G_OPTION_ARG_NONE, &templates,
+		 "Also expand the templates of the project's profile and report their problems, "
+		 "without rendering", NULL},
 		{NULL}};
 	const char *dir;
 	DiagList *diags;
@@ -172,6 +198,8 @@ command_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	project_check(project, diags);
+	if (templates)
+		check_templates(project, diags);
 	diag_list_sort(diags);
 
 	if (strcmp(format, "json") == 0) {
