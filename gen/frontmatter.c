@@ -1,5 +1,7 @@
 #include "frontmatter.h"
 
+#include "input-limits.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -165,10 +167,11 @@ source_read(const char *path, DiagList *diags, SourceText *out)
 	}
 	/* The size is checked before reading, so a huge file costs nothing;
 	 * a file that grows in between is caught by the second check. */
-	if ((guint64)st.st_size > SOURCE_MAX_BYTES) {
+	if ((guint64)st.st_size > dossier_limits.file_bytes) {
 		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 1, 1),
-		         "file is %" G_GUINT64_FORMAT " bytes, over the limit of %u; it is skipped",
-		         (guint64)st.st_size, SOURCE_MAX_BYTES);
+		         "file is %" G_GUINT64_FORMAT " bytes, over the limit of %" G_GUINT64_FORMAT
+		         " (limits.file_bytes); it is skipped",
+		         (guint64)st.st_size, dossier_limits.file_bytes);
 		return FALSE;
 	}
 	if (!g_file_get_contents(path, &bytes, &len, &error)) {
@@ -177,10 +180,10 @@ source_read(const char *path, DiagList *diags, SourceText *out)
 		g_error_free(error);
 		return FALSE;
 	}
-	if (len > SOURCE_MAX_BYTES) {
+	if (len > dossier_limits.file_bytes) {
 		diag_add(diags, DIAG_FILE_TOO_LARGE, src_pos(path, 1, 1),
-		         "file is %zu bytes, over the limit of %u; it is skipped", (size_t)len,
-		         SOURCE_MAX_BYTES);
+		         "file is %zu bytes, over the limit of %" G_GUINT64_FORMAT
+		         " (limits.file_bytes); it is skipped", (size_t)len, dossier_limits.file_bytes);
 		g_free(bytes);
 		return FALSE;
 	}

@@ -5,9 +5,6 @@
 
 #include "diag.h"
 
-/* Largest record, model or project file read, in bytes. */
-#define SOURCE_MAX_BYTES (8u * 1024u * 1024u)
-
 /* A source file's text after clean-up: valid UTF-8 (each invalid byte and
  * each control character other than tab and newline replaced by U+FFFD),
  * LF line endings, no byte-order mark. Line numbers are unchanged by the
@@ -29,7 +26,8 @@ typedef struct {
 } FrontmatterSplit;
 
 /* Reads and cleans a file. Returns FALSE, with an io-error or
- * file-too-large diagnostic, when it cannot be read. */
+ * file-too-large diagnostic (over limits.file_bytes), when it cannot be
+ * read. */
 gboolean source_read(const char *path, DiagList *diags, SourceText *out);
 /* Cleans text already in memory; used for tests and by source_read. */
 void source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,

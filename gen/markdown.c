@@ -1,5 +1,7 @@
 #include "markdown.h"
 
+#include "input-limits.h"
+
 #include <cmark-gfm-core-extensions.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@ max_block_depth(cmark_node *tree, int *deepest_line)
 		if (ev == CMARK_EVENT_ENTER) {
 			if (++depth > max) {
 				max = depth;
-				if (max == MARKDOWN_MAX_DEPTH + 1)
+				if (max == (int)dossier_limits.markdown_depth + 1)
 					*deepest_line = cmark_node_get_start_line(node);
 			}
 		} else if (ev == CMARK_EVENT_EXIT) {
@@ -57,10 +59,10 @@ markdown_parse(const char *text, size_t len, const char *file, int first_line, D
 	cmark_parser_free(parser);
 
 	depth = max_block_depth(tree, &line);
-	if (depth > MARKDOWN_MAX_DEPTH && diags != NULL)
+	if (depth > (int)dossier_limits.markdown_depth && diags != NULL)
 		diag_add(diags, DIAG_MARKDOWN_LIMIT, src_pos(file, first_line + MAX(line, 1) - 1, 1),
-		         "the body nests lists and quotes %d levels deep, over the limit of %d",
-		         depth, MARKDOWN_MAX_DEPTH);
+		         "the body nests lists and quotes %d levels deep, over the limit of %u "
+		         "(limits.markdown_depth)", depth, dossier_limits.markdown_depth);
 	return tree;
 }
 

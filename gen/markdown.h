@@ -8,13 +8,10 @@
 
 #include <cmark-gfm.h>
 
-/* Deepest block nesting (quotes and lists) accepted in a body. */
-#define MARKDOWN_MAX_DEPTH 64
-
 /* Parses a body with tables, strikethrough, autolinks, task lists and
  * footnotes, keeping source positions. Returns a tree the caller frees
  * with cmark_node_free. Adds a markdown-limit diagnostic (unless diags is
- * NULL) when the body nests deeper than MARKDOWN_MAX_DEPTH, and still
+ * NULL) when the body nests deeper than limits.markdown_depth, and still
  * returns the tree. */
 cmark_node *markdown_parse(const char *text, size_t len, const char *file, int first_line,
                            DiagList *diags);

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "doorstop.h"
 #include "frontmatter.h"
+#include "input-limits.h"
 #include "markdown.h"
 
 #include <stdlib.h>
@@ -161,6 +162,16 @@ read_worker(gpointer data)
 static void
 read_records(Project *project, GPtrArray *paths, DiagList *diags)
 {
+	/* Past the record limit, the rest is reported and left unread: a
+	 * repository of millions of files is a mistake, not a project. */
+	if (paths->len > dossier_limits.records) {
+		diag_add(diags, DIAG_RECORD_LIMIT, project->file ? src_pos(project->file, 1, 1)
+		                                                 : src_pos(NULL, 0, 0),
+		         "the records folders hold %u Markdown files, over the limit of %u "
+		         "(limits.records); only the first %u in path order are read",
+		         paths->len, dossier_limits.records, dossier_limits.records);
+		g_ptr_array_set_size(paths, dossier_limits.records);
+	}
 	ReadJob job = {project->model, paths, g_new0(Record *, paths->len + 1),
 	               g_new0(DiagList *, paths->len + 1), 0};
 	guint workers = MIN(g_get_num_processors(), 8u);
@@ -262,7 +273,7 @@ static gboolean
 load_settings(Project *project, DiagList *diags, GError **error)
 {
 	static const char *const known[] = {"project", "model", "records", "risk", "paper",
-	                                    "sbom", "documents", "templates", NULL};
+	                                    "sbom", "documents", "templates", "limits", NULL};
 	SourceText src;
 	const YamlNode *root, *node;
 	char *model_name, *model_path;
@@ -283,6 +294,7 @@ load_settings(Project *project, DiagList *diags, GError **error)
 		return FALSE;
 	}
 	yaml_check_keys(root, known, diags, "dossier.yaml");
+	limits_load(yaml_map_get(root, "limits"), diags);
 	project->settings = yaml_map_get(root, "project");
 	if (project->settings != NULL && project->settings->kind != YAML_NODE_MAPPING) {
 		diag_add(diags, DIAG_PROJECT_INVALID, project->settings->pos,

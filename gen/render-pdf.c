@@ -1,5 +1,7 @@
 #include "render-pdf.h"
 
+#include "input-limits.h"
+
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
@@ -1109,10 +1111,6 @@ out:
 	g_free(col_w);
 }
 
-/* Largest image decoded, in pixels: 50 million at 4 bytes each is 200 MB
- * of memory, far more than a figure in a submission needs. */
-#define IMAGE_MAX_PIXELS 50000000.0
-
 /* Returns NULL when the PNG's header gives a size within the limit. */
 static const char *
 png_size_problem(const char *path)
@@ -1130,8 +1128,8 @@ png_size_problem(const char *path)
 	                 (guint32)header[18] << 8 | header[19]);
 	height = (double)((guint32)header[20] << 24 | (guint32)header[21] << 16 |
 	                  (guint32)header[22] << 8 | header[23]);
-	if (width * height > IMAGE_MAX_PIXELS)
-		return "it has more than 50 million pixels; scale it down";
+	if (width * height > (double)dossier_limits.image_pixels)
+		return "it has more pixels than limits.image_pixels allows; scale it down";
 	return NULL;
 }
 

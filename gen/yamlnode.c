@@ -1,14 +1,10 @@
 #include "yamlnode.h"
 
+#include "input-limits.h"
+
 #include <string.h>
 #include <yaml.h>
 
-/* Generous for hand-written records, small enough that a "billion laughs"
- * alias bomb is rejected after a few milliseconds. */
-const YamlLimits yaml_default_limits = {
-	.max_depth = 64,
-	.max_nodes = 100000,
-};
 
 static void
 node_free(gpointer data)
@@ -253,8 +249,9 @@ yaml_doc_parse(const char *text, size_t len, const char *file, int first_line,
 	yaml_parser_t parser;
 	yaml_event_t event;
 	/* Interned once here, so node positions can share the pointer. */
+	YamlLimits configured = limits_yaml();
 	Builder b = {text, len, g_intern_string(file), first_line, diags,
-	             limits ? limits : &yaml_default_limits, NULL, NULL, 0};
+	             limits ? limits : &configured, NULL, NULL, 0};
 	GArray *stack = g_array_new(FALSE, FALSE, sizeof(Frame));
 	gboolean ok = FALSE, done = FALSE, seen_document = FALSE;
 
@@ -346,7 +343,8 @@ yaml_doc_parse(const char *text, size_t len, const char *file, int first_line,
 			if (b.total > b.limits->max_nodes) {
 				diag_add(diags, DIAG_YAML_LIMIT, at,
 				         "YAML expands to more than %" G_GUINT64_FORMAT
-				         " nodes (aliases counted in full); the document is skipped",
+				         " nodes, aliases counted in full (limits.yaml_nodes); the document "
+				         "is skipped",
 				         b.limits->max_nodes);
 				yaml_event_delete(&event);
 				goto out;
@@ -356,7 +354,8 @@ yaml_doc_parse(const char *text, size_t len, const char *file, int first_line,
 
 				if (stack->len >= b.limits->max_depth) {
 					diag_add(diags, DIAG_YAML_LIMIT, at,
-					         "YAML nested deeper than %u levels; the document is skipped",
+					         "YAML nested deeper than %u levels (limits.yaml_depth); the document "
+					         "is skipped",
 					         b.limits->max_depth);
 					yaml_event_delete(&event);
 					goto out;

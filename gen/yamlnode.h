@@ -38,8 +38,6 @@ typedef struct {
 	guint64 max_nodes;
 } YamlLimits;
 
-extern const YamlLimits yaml_default_limits;
-
 /* A parsed document owns every node; aliases share nodes, so nodes are
  * freed through the document only. */
 typedef struct {
@@ -48,7 +46,7 @@ typedef struct {
 } YamlDoc;
 
 /* Parses text (len bytes, need not be NUL-terminated) as one YAML
- * document. first_line is the file line of the text's first line. On a
+ * document, within limits (NULL for the limits of dossier.yaml). first_line is the file line of the text's first line. On a
  * syntax error or limit, adds a diagnostic and returns NULL. A stream with
  * no document returns a YamlDoc with a NULL root. */
 YamlDoc *yaml_doc_parse(const char *text, size_t len, const char *file,

@@ -1,0 +1,80 @@
+#include "input-limits.h"
+
+#include <string.h>
+
+/* The defaults: an 8 MiB file, 64 levels of YAML and of Markdown nesting,
+ * 100,000 YAML nodes, 200,000 records and 50 million pixels (200 MB
+ * decoded). */
+static const Limits defaults = {
+	.file_bytes = 8u * 1024u * 1024u,
+	.yaml_depth = 64,
+	.yaml_nodes = 100000,
+	.markdown_depth = 64,
+	.records = 200000,
+	.image_pixels = 50000000,
+};
+
+Limits dossier_limits = {
+	.file_bytes = 8u * 1024u * 1024u,
+	.yaml_depth = 64,
+	.yaml_nodes = 100000,
+	.markdown_depth = 64,
+	.records = 200000,
+	.image_pixels = 50000000,
+};
+
+YamlLimits
+limits_yaml(void)
+{
+	YamlLimits limits = {dossier_limits.yaml_depth, dossier_limits.yaml_nodes};
+
+	return limits;
+}
+
+static void
+read_limit(const YamlNode *map, const char *key, guint64 fallback, guint64 *out,
+           DiagList *diags)
+{
+	const YamlNode *node = yaml_map_get(map, key);
+	const char *text = yaml_scalar(node);
+	guint64 value;
+
+	*out = fallback;
+	if (node == NULL)
+		return;
+	if (text == NULL || !g_ascii_string_to_unsigned(text, 10, 1, fallback * 1000, &value, NULL)) {
+		diag_add(diags, DIAG_PROJECT_INVALID, node->pos,
+		         "limits.%s must be a whole number from 1 to %" G_GUINT64_FORMAT
+		         "; the default %" G_GUINT64_FORMAT " is used",
+		         key, fallback * 1000, fallback);
+		return;
+	}
+	*out = value;
+}
+
+void
+limits_load(const YamlNode *node, DiagList *diags)
+{
+	static const char *const known[] = {"file_bytes", "yaml_depth", "yaml_nodes",
+	                                    "markdown_depth", "records", "image_pixels", NULL};
+	guint64 v;
+
+	dossier_limits = defaults;
+	if (node == NULL)
+		return;
+	if (node->kind != YAML_NODE_MAPPING) {
+		diag_add(diags, DIAG_PROJECT_INVALID, node->pos,
+		         "'limits' must be a mapping of limit names to numbers; the defaults are used");
+		return;
+	}
+	yaml_check_keys(node, known, diags, "limits");
+	read_limit(node, "file_bytes", defaults.file_bytes, &dossier_limits.file_bytes, diags);
+	read_limit(node, "yaml_depth", defaults.yaml_depth, &v, diags);
+	dossier_limits.yaml_depth = (guint)MIN(v, 100000);
+	read_limit(node, "yaml_nodes", defaults.yaml_nodes, &dossier_limits.yaml_nodes, diags);
+	read_limit(node, "markdown_depth", defaults.markdown_depth, &v, diags);
+	dossier_limits.markdown_depth = (guint)MIN(v, 100000);
+	read_limit(node, "records", defaults.records, &v, diags);
+	dossier_limits.records = (guint)MIN(v, G_MAXUINT);
+	read_limit(node, "image_pixels", defaults.image_pixels, &dossier_limits.image_pixels, diags);
+}
