@@ -203,12 +203,13 @@ typedef struct {
 static void
 name_bookmark(Docx *x, const char *anchor)
 {
-	GString *name = g_string_new("r_");
+	GString *name;
 	char *candidate;
 	guint n = 1;
 
 	if (anchor == NULL || g_hash_table_contains(x->bookmark, anchor))
 		return;
+	name = g_string_new("r_");
 	for (const char *p = anchor; *p && name->len < 36; p++)
 		g_string_append_c(name, g_ascii_isalnum(*p) ? *p : '_');
 	candidate = g_strdup(name->str);

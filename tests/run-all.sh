@@ -35,6 +35,10 @@ build() {
 }
 
 build _build-check
+# Memcheck over the unit tests and the main commands, on the plain build
+# (valgrind cannot run the sanitizer build).
+DOSSIER=$top_srcdir/_build-check/gen/dossier top_srcdir=$top_srcdir \
+	UNITS=$top_srcdir/_build-check/tests/unit/test-units tests/valgrind.sh || exit 1
 # The sanitizer run makes any memory error or undefined behaviour in a test
 # a failure.
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
