@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds dossier out of tree, with warnings as errors in _build-check and
 # with AddressSanitizer and UndefinedBehaviorSanitizer in _build-sanitize,
-# and runs the whole test suite (make check) in both; then builds the
+# and runs the whole test suite (make check) in both, the plain build also
+# under valgrind memcheck; then builds the
 # libFuzzer harnesses with clang in _build-fuzz and runs each for
 # FUZZ_SECONDS (default 30) seconds.
 # Run as root, it also enables and generates the de_DE.UTF-8 locale for
@@ -41,6 +42,7 @@ DOSSIER=$top_srcdir/_build-check/gen/dossier top_srcdir=$top_srcdir \
 	UNITS=$top_srcdir/_build-check/tests/unit/test-units tests/valgrind.sh || exit 1
 # The sanitizer run makes any memory error or undefined behaviour in a test
 # a failure.
+G_SLICE=always-malloc G_DEBUG=gc-friendly \
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 LSAN_OPTIONS=suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
