@@ -359,12 +359,15 @@ compute_worst(const RiskPolicy *p, const Graph *graph, ClassState *state)
 			ClassState *next;
 
 			if (top->next >= top->record->links->len) {
+				/* Copy before shrinking: top points into the array. */
+				const Record *done = top->record;
+
 				st->state = 2;
 				g_array_set_size(stack, stack->len - 1);
 				if (stack->len > 0) {
 					Frame *parent = &g_array_index(stack, Frame, stack->len - 1);
 
-					if (!is_classified(p, top->record))
+					if (!is_classified(p, done))
 						take_worst(&state[parent->record->index], st->worst, st->worst_at);
 				}
 				continue;
@@ -423,6 +426,9 @@ compute_classes(const RiskPolicy *p, const Graph *graph, ClassState *state)
 			ClassState *child;
 
 			if (top->next >= top->record->incoming->len) {
+				/* Copy before shrinking: top points into the array. */
+				const Record *done = top->record;
+
 				st->state = 2;
 				g_array_set_size(stack, stack->len - 1);
 				if (stack->len > 0) {
@@ -431,7 +437,7 @@ compute_classes(const RiskPolicy *p, const Graph *graph, ClassState *state)
 
 					if (st->cls > ps->cls) {
 						ps->cls = st->cls;
-						ps->reason = top->record;
+						ps->reason = done;
 					}
 				}
 				continue;
