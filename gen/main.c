@@ -544,6 +544,9 @@ catch_interrupts(void)
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGTERM, &action, NULL);
 	sigaction(SIGHUP, &action, NULL);
+	/* Over a file-size limit, a write should fail with EFBIG and be
+	 * reported, not kill the process and strand the staging folder. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /* One document in one format, rendered by a worker thread. */

@@ -116,6 +116,24 @@ expect_line "csv header" '^user-need,title,software-requirement'
 if [ "$(head -n 1 "$tmp/out" | od -An -c | tr -d ' \n' | tail -c 4)" = '\r\n' ]; then echo "PASS csv lines end with CRLF"; else fail "csv lines do not end with CRLF"; fi
 expect_status 2 "matrix unknown type" "$DOSSIER" matrix -C "$example" hazard widget
 
+# A build writes only into its output folder: nothing in the repository
+# is newer than a marker file made before it.
+copy=$tmp/readonly-example
+cp -R "$example" "$copy"
+touch "$tmp/marker"
+sleep 1
+expect_status 0 "build from a copy" "$DOSSIER" build "$copy" -o "$tmp/elsewhere" --quiet
+if [ -z "$(find "$copy" -newer "$tmp/marker")" ]; then echo "PASS build writes nothing into the repository"; else fail "build wrote into the repository: $(find "$copy" -newer "$tmp/marker" | head -n 3)"; fi
+
+# A write that fails (here: over a 100 KB file-size limit, as on a full
+# disk) is a clear error, and the earlier package stays as it was.
+before=$(cat "$tmp"/elsewhere/*/manifest.json | cksum)
+(ulimit -f 100; "$DOSSIER" build "$copy" -o "$tmp/elsewhere" --quiet) >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q "no package was written" "$tmp/err"; then echo "PASS failed write is reported"; else fail "failed write: exit $status, $(tail -n 1 "$tmp/err")"; fi
+after=$(cat "$tmp"/elsewhere/*/manifest.json | cksum)
+if [ "$before" = "$after" ] && [ -z "$(find "$tmp/elsewhere" -name '.*partial*')" ]; then echo "PASS earlier package intact, no staging left"; else fail "earlier package changed or staging left"; fi
+
 # Two runs give identical reports.
 "$DOSSIER" check --format sarif "$example" >"$tmp/a"
 "$DOSSIER" check --format sarif "$example" >"$tmp/b"
