@@ -761,6 +761,11 @@ command_build(int argc, char **argv)
 		profile = g_strdup(yaml_scalar(yaml_map_get(project->settings, "profile"))
 		                       ? yaml_scalar(yaml_map_get(project->settings, "profile"))
 		                       : "fda-premarket");
+	if (profile[0] == '\0' || profile[0] == '.' || strchr(profile, '/') != NULL) {
+		fprintf(stderr, "dossier build: invalid profile '%s': a profile is the name of a "
+		        "folder under templates/, not a path\n", profile);
+		goto out;
+	}
 	templates_dir = template_find_profile(project, profile);
 	fonts_dir = find_data_dir("fonts");
 	if (templates_dir == NULL || fonts_dir == NULL) {
