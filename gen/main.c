@@ -646,10 +646,39 @@ run_render_jobs(RenderQueue *queue)
 
 /* Rejects an output folder inside a records folder: the package would be
  * read back as input by the next run. */
+/* Returns the real path of path, which need not exist yet: the real path
+ * of its nearest existing ancestor with the rest appended. */
+static char *
+future_realpath(const char *path)
+{
+	char *head = g_strdup(path), *tail = g_strdup(""), *real, *result;
+
+	while ((real = realpath(head, NULL)) == NULL) {
+		char *base = g_path_get_basename(head);
+		char *parent = g_path_get_dirname(head);
+		char *joined = tail[0] ? g_build_filename(base, tail, NULL) : g_strdup(base);
+
+		g_free(tail);
+		tail = joined;
+		g_free(base);
+		if (strcmp(parent, head) == 0) {
+			g_free(parent);
+			break;
+		}
+		g_free(head);
+		head = parent;
+	}
+	result = real == NULL ? NULL : tail[0] ? g_build_filename(real, tail, NULL) : g_strdup(real);
+	free(real);
+	g_free(head);
+	g_free(tail);
+	return result;
+}
+
 static gboolean
 output_allowed(const Project *project, const char *out_dir, GError **error)
 {
-	char *out = realpath(out_dir, NULL);
+	char *out = future_realpath(out_dir);
 	gboolean ok = TRUE;
 
 	for (guint i = 0; out != NULL && ok && project->record_dirs != NULL &&
@@ -667,7 +696,7 @@ output_allowed(const Project *project, const char *out_dir, GError **error)
 		free(records);
 		g_free(records_path);
 	}
-	free(out);
+	g_free(out);
 	return ok;
 }
 

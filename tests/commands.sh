@@ -125,6 +125,11 @@ sleep 1
 expect_status 0 "build from a copy" "$DOSSIER" build "$copy" -o "$tmp/elsewhere" --quiet
 if [ -z "$(find "$copy" -newer "$tmp/marker")" ]; then echo "PASS build writes nothing into the repository"; else fail "build wrote into the repository: $(find "$copy" -newer "$tmp/marker" | head -n 3)"; fi
 
+# The output folder may not be inside a records folder, where the next run
+# would read the package back.
+expect_status 2 "output inside records folder" "$DOSSIER" build "$copy" -o "$copy/records/out" --quiet
+if grep -q "inside the records folder" "$tmp/err"; then echo "PASS output folder rule is explained"; else fail "no explanation for the output folder: $(tail -n 1 "$tmp/err")"; fi
+
 # A write that fails (here: over a 100 KB file-size limit, as on a full
 # disk) is a clear error, and the earlier package stays as it was.
 before=$(cat "$tmp"/elsewhere/*/manifest.json | cksum)
