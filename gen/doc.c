@@ -335,3 +335,108 @@ doc_collect_xrefs(const Document *doc, GHashTable *set)
 {
 	collect_block_xrefs(doc->blocks, set);
 }
+
+gboolean
+doc_png_size(const void *data, gsize len, guint32 *width, guint32 *height)
+{
+	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+	const unsigned char *u = data;
+
+	if (len < 24 || memcmp(u, signature, 8) != 0 || memcmp(u + 12, "IHDR", 4) != 0)
+		return FALSE;
+	*width = (guint32)u[16] << 24 | (guint32)u[17] << 16 | (guint32)u[18] << 8 | u[19];
+	*height = (guint32)u[20] << 24 | (guint32)u[21] << 16 | (guint32)u[22] << 8 | u[23];
+	return *width > 0 && *height > 0;
+}
+
+DocBlock *
+doc_table_transposed(const DocBlock *b, gboolean strong_labels)
+{
+	const DocTable *t = b->table;
+	GPtrArray *header = g_ptr_array_index(t->rows, t->header_rows - 1);
+	DocBlock *tall = doc_block_new(DOC_TABLE, b->pos);
+
+	tall->table = doc_table_new(2, 0);
+	tall->table->widths[0] = 0.3;
+	tall->table->widths[1] = 0.7;
+	for (guint r = t->header_rows; r < t->rows->len; r++) {
+		GPtrArray *source = g_ptr_array_index(t->rows, r);
+		GPtrArray *row = doc_table_add_row(tall->table);
+		char *label = g_strdup_printf("Row %u of %u", r - t->header_rows + 1,
+		                              t->rows->len - t->header_rows);
+		DocBlock *p = doc_paragraph(label, b->pos);
+
+		if (strong_labels) {
+			DocInline *strong = doc_inline_new(DOC_STRONG, NULL);
+
+			g_ptr_array_add(strong->children, g_ptr_array_steal_index(p->inlines, 0));
+			g_ptr_array_add(p->inlines, strong);
+		}
+		g_ptr_array_add(doc_table_cell(row, 0), p);
+		g_free(label);
+		for (guint c = 0; c < t->columns; c++) {
+			GPtrArray *from;
+
+			row = doc_table_add_row(tall->table);
+			from = doc_table_cell(header, c);
+			for (guint k = 0; k < from->len; k++)
+				g_ptr_array_add(doc_table_cell(row, 0), g_ptr_array_index(from, k));
+			from = doc_table_cell(source, c);
+			for (guint k = 0; k < from->len; k++)
+				g_ptr_array_add(doc_table_cell(row, 1), g_ptr_array_index(from, k));
+		}
+	}
+	return tall;
+}
+
+void
+doc_table_transposed_free(DocBlock *tall, guint source_columns)
+{
+	/* Every row but the row labels borrows its blocks from the source
+	 * table: empty those cells before freeing. */
+	for (guint r = 0; r < tall->table->rows->len; r++) {
+		GPtrArray *row = g_ptr_array_index(tall->table->rows, r);
+
+		for (guint c = 0; c < 2 && r % (source_columns + 1) != 0; c++) {
+			GPtrArray *cell = doc_table_cell(row, c);
+
+			g_ptr_array_set_free_func(cell, NULL);
+			g_ptr_array_set_size(cell, 0);
+		}
+	}
+	doc_block_free(tall);
+}
+
+void
+doc_fit_columns(const DocTable *t, const double *need, double total, double *out)
+{
+	gboolean *pinned = g_new0(gboolean, t->columns);
+	double fixed = 0, flexible = 0;
+
+	for (guint c = 0; c < t->columns; c++)
+		out[c] = t->widths[c] * total;
+	/* Widening one column can push another below its need; three rounds
+	 * settle every table the templates make. */
+	for (int round = 0; round < 3; round++) {
+		fixed = 0;
+		flexible = 0;
+		for (guint c = 0; c < t->columns; c++) {
+			if (pinned[c] || out[c] < need[c]) {
+				pinned[c] = TRUE;
+				out[c] = need[c];
+				fixed += need[c];
+			} else {
+				flexible += t->widths[c];
+			}
+		}
+		if (flexible <= 0 || fixed >= total)
+			break;
+		for (guint c = 0; c < t->columns; c++)
+			if (!pinned[c])
+				out[c] = t->widths[c] / flexible * (total - fixed);
+	}
+	if (fixed >= total)
+		for (guint c = 0; c < t->columns; c++)
+			out[c] = need[c] * total / fixed;
+	g_free(pinned);
+}

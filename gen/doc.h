@@ -127,6 +127,23 @@ GPtrArray *doc_table_cell(GPtrArray *row, guint column);
 DocRiskMatrix *doc_risk_matrix_new(const GPtrArray *severity, const GPtrArray *probability);
 void doc_risk_matrix_free(DocRiskMatrix *matrix);
 
+/* Reads the width and height from a PNG file's first 24 bytes; FALSE
+ * when they are not a PNG signature and header. */
+gboolean doc_png_size(const void *data, gsize len, guint32 *width, guint32 *height);
+
+/* Builds the form of a table too wide for the page that both renderers
+ * print: one two-column table with, for each row, a line naming the row
+ * and then a line per column with the header text and the cell. The cells
+ * are borrowed from b; free the result with doc_table_transposed_free. */
+DocBlock *doc_table_transposed(const DocBlock *b, gboolean strong_labels);
+void doc_table_transposed_free(DocBlock *tall, guint source_columns);
+
+/* Sets out[] to column widths summing to total: the table's relative
+ * widths, with a column narrower than need[] (its longest word, capped by
+ * the caller) widened at the expense of the others in proportion. When
+ * the needs alone exceed total, every column shrinks in proportion. */
+void doc_fit_columns(const DocTable *t, const double *need, double total, double *out);
+
 /* Appends the plain text of inlines (for bookmarks and tests). */
 void doc_inlines_text(const GPtrArray *inlines, GString *out);
 /* Writes a stable outline of the tree: one line per block, the form the

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <stdlib.h>
 #include <string.h>
 
 SrcPos
@@ -190,6 +191,18 @@ source_read(const char *path, DiagList *diags, SourceText *out)
 	source_clean(path, bytes, len, diags, out);
 	g_free(bytes);
 	return TRUE;
+}
+
+gboolean
+source_path_inside(const char *root, const char *path)
+{
+	char *real_root = realpath(root, NULL), *real = realpath(path, NULL);
+	gboolean ok = real_root != NULL && real != NULL && g_str_has_prefix(real, real_root) &&
+	              (real[strlen(real_root)] == '/' || real[strlen(real_root)] == '\0');
+
+	free(real_root);
+	free(real);
+	return ok;
 }
 
 void

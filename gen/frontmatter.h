@@ -39,6 +39,10 @@ void source_clear(SourceText *src);
  * FALSE with a diagnostic when the frontmatter is opened but not closed. */
 gboolean frontmatter_split(const SourceText *src, DiagList *diags, FrontmatterSplit *out);
 
+/* Returns TRUE when path, with every symbolic link resolved, is root or
+ * lies inside it. Both must exist. */
+gboolean source_path_inside(const char *root, const char *path);
+
 /* Computes the file position of a byte offset in src->text. */
 SrcPos source_pos(const SourceText *src, size_t offset);
 

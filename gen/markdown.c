@@ -1,5 +1,7 @@
 #include "markdown.h"
 
+#include "frontmatter.h"
+
 #include "input-limits.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -465,7 +467,7 @@ lone_image(cmark_node *paragraph)
 static char *
 resolve_image(const MarkdownContext *ctx, const char *url, const char **why)
 {
-	char *path, *real, *root;
+	char *path, *real;
 	gboolean ok;
 
 	if (url == NULL || url[0] == '\0' || strstr(url, "://") != NULL || g_path_is_absolute(url) ||
@@ -475,15 +477,12 @@ resolve_image(const MarkdownContext *ctx, const char *url, const char **why)
 	}
 	path = g_build_filename(ctx->image_dir, url, NULL);
 	real = realpath(path, NULL);
-	root = ctx->image_root ? realpath(ctx->image_root, NULL) : NULL;
-	ok = real != NULL && root != NULL && g_str_has_prefix(real, root) &&
-	     real[strlen(root)] == '/';
+	ok = real != NULL && ctx->image_root != NULL && source_path_inside(ctx->image_root, path);
 	if (real == NULL)
 		*why = "the file does not exist";
 	else if (!ok)
 		*why = "the path leads outside the repository";
 	free(real);
-	free(root);
 	if (!ok) {
 		g_free(path);
 		return NULL;

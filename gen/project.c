@@ -203,19 +203,6 @@ compare_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Returns TRUE when path, with every symbolic link resolved, lies inside
- * root (an already resolved path). */
-static gboolean
-inside(const char *root, const char *path)
-{
-	char *real = realpath(path, NULL);
-	gboolean ok = real != NULL && g_str_has_prefix(real, root) &&
-	              (real[strlen(root)] == '/' || real[strlen(root)] == '\0');
-
-	free(real);
-	return ok;
-}
-
 static void
 walk_folder(const char *root, const char *path, int depth, GPtrArray *found, DiagList *diags)
 {
@@ -255,7 +242,7 @@ walk_folder(const char *root, const char *path, int depth, GPtrArray *found, Dia
 				walk_folder(root, child, depth + 1, found, diags);
 			g_free(child);
 		} else if (g_str_has_suffix(child, ".md")) {
-			if (g_file_test(child, G_FILE_TEST_IS_SYMLINK) && !inside(root, child)) {
+			if (g_file_test(child, G_FILE_TEST_IS_SYMLINK) && !source_path_inside(root, child)) {
 				diag_add(diags, DIAG_IO_ERROR, src_pos(child, 1, 1),
 				         "symbolic link leads outside the repository; the file is skipped");
 				g_free(child);
@@ -463,7 +450,7 @@ project_open(const char *dir, DiagList *diags, GError **error)
 			diag_add(diags, DIAG_IO_ERROR, g_array_index(project->record_dir_pos, SrcPos, i),
 			         "records folder '%s' does not exist or is not a folder; nothing is read "
 			         "from it", path);
-		else if (root == NULL || !(inside(root, path) || strcmp(rel, ".") == 0))
+		else if (root == NULL || !source_path_inside(root, path))
 			diag_add(diags, DIAG_IO_ERROR, g_array_index(project->record_dir_pos, SrcPos, i),
 			         "records folder '%s' lies outside the repository (after symbolic "
 			         "links); nothing is read from it", path);

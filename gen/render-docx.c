@@ -305,20 +305,6 @@ prepare_blocks(Docx *x, const GPtrArray *blocks, GPtrArray *pending)
 	}
 }
 
-/* Reads a PNG's size from its header; FALSE when it is not a PNG. */
-static gboolean
-png_size(const char *data, gsize len, guint32 *width, guint32 *height)
-{
-	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-	const unsigned char *u = (const unsigned char *)data;
-
-	if (len < 24 || memcmp(u, signature, 8) != 0 || memcmp(u + 12, "IHDR", 4) != 0)
-		return FALSE;
-	*width = (guint32)u[16] << 24 | (guint32)u[17] << 16 | (guint32)u[18] << 8 | u[19];
-	*height = (guint32)u[20] << 24 | (guint32)u[21] << 16 | (guint32)u[22] << 8 | u[23];
-	return *width > 0 && *height > 0;
-}
-
 static void
 prepare_images(Docx *x, const GPtrArray *blocks)
 {
@@ -330,7 +316,7 @@ prepare_images(Docx *x, const GPtrArray *blocks)
 			gsize len = 0;
 			guint32 w, h;
 
-			if (g_file_get_contents(b->text, &data, &len, NULL) && png_size(data, len, &w, &h)) {
+			if (g_file_get_contents(b->text, &data, &len, NULL) && doc_png_size(data, len, &w, &h)) {
 				PackagePart *pp = g_new0(PackagePart, 1);
 
 				pp->name = g_strdup_printf("word/media/image%u.png",
@@ -634,9 +620,9 @@ column_need(const DocTable *t, guint column)
 
 static void write_table(Docx *x, Part *p, const DocBlock *b);
 
-/* Writes a table too wide for the page as one two-column table: for each
- * row, a line naming the row, then a line per column with the header text
- * and the cell, as the PDF does. Returns FALSE for tables that fit. */
+/* Writes a table whose longest words need more than 1.5 text widths in
+ * the transposed form of doc_table_transposed, as the PDF does. Returns
+ * FALSE for tables that fit. */
 static gboolean
 write_transposed(Docx *x, Part *p, const DocBlock *b)
 {
@@ -648,86 +634,28 @@ write_transposed(Docx *x, Part *p, const DocBlock *b)
 		need += column_need(t, c);
 	if (t->header_rows == 0 || t->columns < 3 || need <= x->text_width * 3 / 2)
 		return FALSE;
-	tall = doc_block_new(DOC_TABLE, b->pos);
-	tall->table = doc_table_new(2, 0);
-	tall->table->widths[0] = 0.3;
-	tall->table->widths[1] = 0.7;
-	for (guint r = t->header_rows; r < t->rows->len; r++) {
-		GPtrArray *source = g_ptr_array_index(t->rows, r);
-		GPtrArray *header = g_ptr_array_index(t->rows, t->header_rows - 1);
-		GPtrArray *row = doc_table_add_row(tall->table);
-		char *label = g_strdup_printf("Row %u of %u", r - t->header_rows + 1,
-		                              t->rows->len - t->header_rows);
-
-		g_ptr_array_add(doc_table_cell(row, 0), doc_paragraph(label, b->pos));
-		g_free(label);
-		for (guint c = 0; c < t->columns; c++) {
-			GPtrArray *from;
-
-			row = doc_table_add_row(tall->table);
-			/* Borrowed from the source table; released below. */
-			from = doc_table_cell(header, c);
-			for (guint k = 0; k < from->len; k++)
-				g_ptr_array_add(doc_table_cell(row, 0), g_ptr_array_index(from, k));
-			from = doc_table_cell(source, c);
-			for (guint k = 0; k < from->len; k++)
-				g_ptr_array_add(doc_table_cell(row, 1), g_ptr_array_index(from, k));
-		}
-	}
+	tall = doc_table_transposed(b, FALSE);
 	write_table(x, p, tall);
-	for (guint r = 0; r < tall->table->rows->len; r++) {
-		GPtrArray *row = g_ptr_array_index(tall->table->rows, r);
-
-		for (guint c = 0; c < 2 && r % (t->columns + 1) != 0; c++) {
-			GPtrArray *cell = doc_table_cell(row, c);
-
-			g_ptr_array_set_free_func(cell, NULL);
-			g_ptr_array_set_size(cell, 0);
-		}
-	}
-	doc_block_free(tall);
+	doc_table_transposed_free(tall, t->columns);
 	return TRUE;
 }
 
-/* Returns column widths in twips: the table's relative widths, with
- * columns whose longest word would not fit widened (up to 40 % of the
- * text width each) at the expense of the others, as in the PDF. */
+/* Returns column widths in twips, widening columns whose longest word
+ * would not fit (up to 40 % of the text width each), as the PDF does. */
 static long *
 column_widths(Docx *x, const DocTable *t)
 {
+	double *need = g_new(double, t->columns);
+	double *fit = g_new(double, t->columns);
 	long *w = g_new(long, t->columns);
-	long *need = g_new(long, t->columns);
-	gboolean *pinned = g_new0(gboolean, t->columns);
-	long fixed = 0;
-	double flexible = 0;
 
-	for (guint c = 0; c < t->columns; c++) {
-		w[c] = (long)(t->widths[c] * x->text_width);
-		need[c] = MIN(column_need(t, c), x->text_width * 2 / 5);
-	}
-	for (int round = 0; round < 3; round++) {
-		fixed = 0;
-		flexible = 0;
-		for (guint c = 0; c < t->columns; c++) {
-			if (pinned[c] || w[c] < need[c]) {
-				pinned[c] = TRUE;
-				w[c] = need[c];
-				fixed += need[c];
-			} else {
-				flexible += t->widths[c];
-			}
-		}
-		if (flexible <= 0 || fixed >= x->text_width)
-			break;
-		for (guint c = 0; c < t->columns; c++)
-			if (!pinned[c])
-				w[c] = (long)(t->widths[c] / flexible * (double)(x->text_width - fixed));
-	}
-	if (fixed >= x->text_width)
-		for (guint c = 0; c < t->columns; c++)
-			w[c] = need[c] * x->text_width / fixed;
+	for (guint c = 0; c < t->columns; c++)
+		need[c] = (double)MIN(column_need(t, c), x->text_width * 2 / 5);
+	doc_fit_columns(t, need, (double)x->text_width, fit);
+	for (guint c = 0; c < t->columns; c++)
+		w[c] = (long)fit[c];
 	g_free(need);
-	g_free(pinned);
+	g_free(fit);
 	return w;
 }
 
@@ -860,7 +788,7 @@ write_image(Docx *x, Part *p, const DocBlock *b)
 	char *id;
 	GString *alt = g_string_new(NULL);
 
-	if (pp == NULL || !png_size(pp->data, pp->len, &w, &h)) {
+	if (pp == NULL || !doc_png_size(pp->data, pp->len, &w, &h)) {
 		DocBlock *missing = doc_paragraph("[Image not available]", b->pos);
 
 		write_paragraph(x, p, missing, NULL, 0, 0);

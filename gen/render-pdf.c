@@ -958,49 +958,22 @@ longest_word_width(Flow *f, const DocTable *t, guint column)
 	return width;
 }
 
-/* Sets column widths from the table's relative widths, widening columns
- * whose longest word would not fit (up to 40 % of the table each) and
- * taking the difference from the others in proportion. */
+/* Sets column widths in points, widening columns whose longest word would
+ * not fit (up to 40 % of the table each). */
 static void
 column_widths(Flow *f, const DocTable *t, double *col_w)
 {
-	double *min = g_new(double, t->columns);
-	double fixed = 0, flexible = 0;
-	gboolean *pinned = g_new0(gboolean, t->columns);
+	double *need = g_new(double, t->columns);
 
-	for (guint c = 0; c < t->columns; c++) {
-		col_w[c] = t->widths[c] * f->width;
-		min[c] = MIN(longest_word_width(f, t, c), 0.4 * f->width);
-	}
-	for (int round = 0; round < 3; round++) {
-		fixed = flexible = 0;
-		for (guint c = 0; c < t->columns; c++) {
-			if (col_w[c] < min[c] || pinned[c]) {
-				col_w[c] = min[c];
-				pinned[c] = TRUE;
-				fixed += min[c];
-			} else {
-				flexible += t->widths[c];
-			}
-		}
-		if (flexible <= 0 || fixed >= f->width)
-			break;
-		for (guint c = 0; c < t->columns; c++)
-			if (!pinned[c])
-				col_w[c] = t->widths[c] / flexible * (f->width - fixed);
-	}
-	/* When the words alone are wider than the page, every column
-	 * shrinks in proportion and long words break. */
-	if (fixed >= f->width)
-		for (guint c = 0; c < t->columns; c++)
-			col_w[c] = min[c] * f->width / fixed;
-	g_free(min);
-	g_free(pinned);
+	for (guint c = 0; c < t->columns; c++)
+		need[c] = MIN(longest_word_width(f, t, c), 0.4 * f->width);
+	doc_fit_columns(t, need, f->width, col_w);
+	g_free(need);
 }
 
-/* Renders a table too wide for the page as one two-column table: for each
- * row, a line naming the row, then one line per column with the header
- * text and the cell. Every cell stays readable and nothing is clipped. */
+/* Renders a table whose longest words need more than 1.5 page widths in
+ * the transposed form of doc_table_transposed, so every cell stays
+ * readable and nothing is clipped. Returns FALSE for tables that fit. */
 static void render_table(Flow *f, const DocBlock *b);
 
 static gboolean
@@ -1014,53 +987,9 @@ render_transposed(Flow *f, const DocBlock *b)
 		total += longest_word_width(f, t, c);
 	if (t->header_rows == 0 || t->columns < 3 || total <= 1.5 * f->width)
 		return FALSE;
-	tall = doc_block_new(DOC_TABLE, b->pos);
-	tall->table = doc_table_new(2, 0);
-	tall->table->widths[0] = 0.3;
-	tall->table->widths[1] = 0.7;
-	for (guint r = t->header_rows; r < t->rows->len; r++) {
-		GPtrArray *source = g_ptr_array_index(t->rows, r);
-		GPtrArray *header = g_ptr_array_index(t->rows, t->header_rows - 1);
-		GPtrArray *row = doc_table_add_row(tall->table);
-		char *label = g_strdup_printf("Row %u of %u", r - t->header_rows + 1,
-		                              t->rows->len - t->header_rows);
-		DocBlock *p = doc_paragraph(label, b->pos);
-		DocInline *strong = doc_inline_new(DOC_STRONG, NULL);
-
-		g_ptr_array_add(strong->children, g_ptr_array_steal_index(p->inlines, 0));
-		g_ptr_array_add(p->inlines, strong);
-		g_ptr_array_add(doc_table_cell(row, 0), p);
-		g_free(label);
-		for (guint c = 0; c < t->columns; c++) {
-			GPtrArray *from;
-
-			row = doc_table_add_row(tall->table);
-			/* Cells are shared with the source table, so they are moved
-			 * back after rendering. */
-			from = doc_table_cell(header, c);
-			for (guint k = 0; k < from->len; k++)
-				g_ptr_array_add(doc_table_cell(row, 0), g_ptr_array_index(from, k));
-			from = doc_table_cell(source, c);
-			for (guint k = 0; k < from->len; k++)
-				g_ptr_array_add(doc_table_cell(row, 1), g_ptr_array_index(from, k));
-		}
-	}
+	tall = doc_table_transposed(b, TRUE);
 	render_table(f, tall);
-	/* The blocks belong to the source table: empty the cells before
-	 * freeing the temporary one. */
-	for (guint r = 0; r < tall->table->rows->len; r++) {
-		GPtrArray *row = g_ptr_array_index(tall->table->rows, r);
-
-		for (guint c = 0; c < 2; c++) {
-			GPtrArray *cell = doc_table_cell(row, c);
-
-			if (r % (t->columns + 1) != 0) {
-				g_ptr_array_set_free_func(cell, NULL);
-				g_ptr_array_set_size(cell, 0);
-			}
-		}
-	}
-	doc_block_free(tall);
+	doc_table_transposed_free(tall, t->columns);
 	return TRUE;
 }
 
@@ -1118,17 +1047,13 @@ png_size_problem(const char *path)
 	unsigned char header[24];
 	FILE *in = fopen(path, "rb");
 	size_t n = in ? fread(header, 1, sizeof(header), in) : 0;
-	double width, height;
+	guint32 width, height;
 
 	if (in != NULL)
 		fclose(in);
-	if (n != sizeof(header) || memcmp(header + 12, "IHDR", 4) != 0)
+	if (!doc_png_size(header, n, &width, &height))
 		return "the PNG header is damaged";
-	width = (double)((guint32)header[16] << 24 | (guint32)header[17] << 16 |
-	                 (guint32)header[18] << 8 | header[19]);
-	height = (double)((guint32)header[20] << 24 | (guint32)header[21] << 16 |
-	                  (guint32)header[22] << 8 | header[23]);
-	if (width * height > (double)dossier_limits.image_pixels)
+	if ((double)width * height > (double)dossier_limits.image_pixels)
 		return "it has more pixels than limits.image_pixels allows; scale it down";
 	return NULL;
 }

@@ -29,19 +29,6 @@ compare_templates(gconstpointer a, gconstpointer b)
 	return strcmp(x->stem, y->stem);
 }
 
-/* Returns TRUE when path, with symbolic links resolved, lies inside dir. */
-static gboolean
-path_inside(const char *dir, const char *path)
-{
-	char *root = realpath(dir, NULL), *real = realpath(path, NULL);
-	gboolean ok = root != NULL && real != NULL && g_str_has_prefix(real, root) &&
-	              real[strlen(root)] == '/';
-
-	free(root);
-	free(real);
-	return ok;
-}
-
 GPtrArray *
 template_list(const char *dir, DiagList *diags)
 {
@@ -76,7 +63,7 @@ template_list(const char *dir, DiagList *diags)
 		}
 		t = g_new0(TemplateFile, 1);
 		t->path = g_build_filename(dir, name, NULL);
-		if (g_file_test(t->path, G_FILE_TEST_IS_SYMLINK) && !path_inside(dir, t->path)) {
+		if (g_file_test(t->path, G_FILE_TEST_IS_SYMLINK) && !source_path_inside(dir, t->path)) {
 			diag_add(diags, DIAG_TEMPLATE_INVALID, src_pos(t->path, 1, 1),
 			         "symbolic link leads outside the templates folder; the template is "
 			         "skipped");
