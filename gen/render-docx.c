@@ -618,56 +618,38 @@ column_need(const DocTable *t, guint column)
 	return longest * 110 + 120;
 }
 
-static void write_table(Docx *x, Part *p, const DocBlock *b);
-
-/* Writes a table whose longest words need more than 1.5 text widths in
- * the transposed form of doc_table_transposed, as the PDF does. Returns
- * FALSE for tables that fit. */
-static gboolean
-write_transposed(Docx *x, Part *p, const DocBlock *b)
-{
-	const DocTable *t = b->table;
-	DocBlock *tall;
-	long need = 0;
-
-	for (guint c = 0; c < t->columns; c++)
-		need += column_need(t, c);
-	if (t->header_rows == 0 || t->columns < 3 || need <= x->text_width * 3 / 2)
-		return FALSE;
-	tall = doc_table_transposed(b, FALSE);
-	write_table(x, p, tall);
-	doc_table_transposed_free(tall, t->columns);
-	return TRUE;
-}
-
-/* Returns column widths in twips, widening columns whose longest word
- * would not fit (up to 40 % of the text width each), as the PDF does. */
-static long *
-column_widths(Docx *x, const DocTable *t)
-{
-	double *need = g_new(double, t->columns);
-	double *fit = g_new(double, t->columns);
-	long *w = g_new(long, t->columns);
-
-	for (guint c = 0; c < t->columns; c++)
-		need[c] = (double)MIN(column_need(t, c), x->text_width * 2 / 5);
-	doc_fit_columns(t, need, (double)x->text_width, fit);
-	for (guint c = 0; c < t->columns; c++)
-		w[c] = (long)fit[c];
-	g_free(need);
-	g_free(fit);
-	return w;
-}
-
 static void
 write_table(Docx *x, Part *p, const DocBlock *b)
 {
 	const DocTable *t = b->table;
+	double *need, *fit, total = 0;
 	guint mark;
-	long *widths;
 
 	if (t->columns == 0)
 		return;
+	/* The longest word of each column is estimated once: it decides
+	 * whether the table is transposed and how wide its columns are. */
+	need = g_new(double, t->columns);
+	for (guint c = 0; c < t->columns; c++) {
+		need[c] = (double)column_need(t, c);
+		total += need[c];
+	}
+	/* A table whose words need more than 1.5 text widths is written in
+	 * the transposed form of doc_table_transposed, as the PDF does. */
+	if (t->header_rows > 0 && t->columns >= 3 && total > (double)x->text_width * 1.5) {
+		DocBlock *tall = doc_table_transposed(b, FALSE);
+
+		write_table(x, p, tall);
+		doc_table_transposed_free(tall, t->columns);
+		g_free(need);
+		return;
+	}
+	/* Columns whose longest word would not fit widen, up to 40 % of the
+	 * text width each. */
+	fit = g_new(double, t->columns);
+	for (guint c = 0; c < t->columns; c++)
+		need[c] = MIN(need[c], (double)(x->text_width * 2 / 5));
+	doc_fit_columns(t, need, (double)x->text_width, fit);
 	start(p, "w:tbl");
 	start(p, "w:tblPr");
 	val(p, "w:tblStyle", "TableGrid");
@@ -679,11 +661,10 @@ write_table(Docx *x, Part *p, const DocBlock *b)
 	attr(p, "w:type", "fixed");
 	end(p);
 	end(p);
-	widths = column_widths(x, t);
 	start(p, "w:tblGrid");
 	for (guint c = 0; c < t->columns; c++) {
 		start(p, "w:gridCol");
-		attr_int(p, "w:w", widths[c]);
+		attr_int(p, "w:w", (long)fit[c]);
 		end(p);
 	}
 	end(p);
@@ -699,12 +680,13 @@ write_table(Docx *x, Part *p, const DocBlock *b)
 			end(p);
 		}
 		for (guint c = 0; c < t->columns; c++)
-			write_cell(x, p, g_ptr_array_index(row, c), widths[c], header ? "E0E0E0" : NULL,
+			write_cell(x, p, g_ptr_array_index(row, c), (long)fit[c], header ? "E0E0E0" : NULL,
 			           header);
 		end(p);
 	}
 	end(p);
-	g_free(widths);
+	g_free(need);
+	g_free(fit);
 	/* A paragraph after every table keeps two tables from merging. */
 	start(p, "w:p");
 	bookmark_start(x, p, b->anchor, &mark);
@@ -1010,8 +992,7 @@ write_blocks(Docx *x, Part *p, const GPtrArray *blocks, int list_depth, const ch
 			write_blocks(x, p, b->children, list_depth, "Quote");
 			break;
 		case DOC_TABLE:
-			if (!write_transposed(x, p, b))
-				write_table(x, p, b);
+			write_table(x, p, b);
 			break;
 		case DOC_IMAGE:
 			write_image(x, p, b);

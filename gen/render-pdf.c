@@ -958,52 +958,38 @@ longest_word_width(Flow *f, const DocTable *t, guint column)
 	return width;
 }
 
-/* Sets column widths in points, widening columns whose longest word would
- * not fit (up to 40 % of the table each). */
-static void
-column_widths(Flow *f, const DocTable *t, double *col_w)
-{
-	double *need = g_new(double, t->columns);
-
-	for (guint c = 0; c < t->columns; c++)
-		need[c] = MIN(longest_word_width(f, t, c), 0.4 * f->width);
-	doc_fit_columns(t, need, f->width, col_w);
-	g_free(need);
-}
-
-/* Renders a table whose longest words need more than 1.5 page widths in
- * the transposed form of doc_table_transposed, so every cell stays
- * readable and nothing is clipped. Returns FALSE for tables that fit. */
-static void render_table(Flow *f, const DocBlock *b);
-
-static gboolean
-render_transposed(Flow *f, const DocBlock *b)
-{
-	const DocTable *t = b->table;
-	DocBlock *tall;
-	double total = 0;
-
-	for (guint c = 0; c < t->columns; c++)
-		total += longest_word_width(f, t, c);
-	if (t->header_rows == 0 || t->columns < 3 || total <= 1.5 * f->width)
-		return FALSE;
-	tall = doc_table_transposed(b, TRUE);
-	render_table(f, tall);
-	doc_table_transposed_free(tall, t->columns);
-	return TRUE;
-}
-
 static void
 render_table(Flow *f, const DocBlock *b)
 {
 	const DocTable *t = b->table;
 	double *col_x = g_new(double, t->columns);
 	double *col_w = g_new(double, t->columns);
-	double x = f->x0, head_h;
+	double *need = g_new(double, t->columns);
+	double x = f->x0, head_h, total = 0;
 
+	/* The longest word of each column is measured once: it decides
+	 * whether the table is transposed and how wide its columns are. */
+	for (guint c = 0; c < t->columns; c++) {
+		need[c] = longest_word_width(f, t, c);
+		total += need[c];
+	}
+	/* A table whose words need more than 1.5 page widths prints in the
+	 * transposed form of doc_table_transposed, so every cell stays
+	 * readable and nothing is clipped. */
+	if (t->header_rows > 0 && t->columns >= 3 && total > 1.5 * f->width) {
+		DocBlock *tall = doc_table_transposed(b, TRUE);
+
+		render_table(f, tall);
+		doc_table_transposed_free(tall, t->columns);
+		goto out;
+	}
 	if (t->columns == 0)
 		goto out;
-	column_widths(f, t, col_w);
+	/* Columns whose longest word would not fit widen, up to 40 % of the
+	 * table each. */
+	for (guint c = 0; c < t->columns; c++)
+		need[c] = MIN(need[c], 0.4 * f->width);
+	doc_fit_columns(t, need, f->width, col_w);
 	for (guint c = 0; c < t->columns; c++) {
 		col_x[c] = x;
 		x += col_w[c];
@@ -1036,6 +1022,7 @@ render_table(Flow *f, const DocBlock *b)
 	}
 	f->y += PARAGRAPH_GAP * 1.5;
 out:
+	g_free(need);
 	g_free(col_x);
 	g_free(col_w);
 }
@@ -1300,8 +1287,7 @@ render_blocks(Flow *f, const GPtrArray *blocks)
 			render_quote(f, b);
 			break;
 		case DOC_TABLE:
-			if (!render_transposed(f, b))
-				render_table(f, b);
+			render_table(f, b);
 			break;
 		case DOC_IMAGE:
 			render_image(f, b);
