@@ -396,7 +396,11 @@ sarif_add_location(JsonBuilder *b, SrcPos pos, const char *message)
 static const char *
 sarif_level(DiagLevel level)
 {
-	return level == DIAG_ERROR ? "error" : level == DIAG_WARNING ? "warning" : "note";
+	if (level == DIAG_ERROR)
+		return "error";
+	if (level == DIAG_WARNING)
+		return "warning";
+	return "note";
 }
 
 char *

@@ -84,9 +84,9 @@ parse_options(const char *command, const char *params, const char *summary,
 	return ok;
 }
 
-/* Opens the repository; on failure prints the diagnostics and the error
- * in the requested report format (text on stderr, JSON or SARIF on
- * stdout, so a pipeline that uploads the report still gets one). */
+/* Opens the repository. On failure it prints the diagnostics and the
+ * error in the requested format: text on stderr, or JSON or SARIF on
+ * stdout, so that a pipeline uploading the report still gets one. */
 static Project *
 open_project_as(const char *dir, DiagList *diags, const char *format)
 {
@@ -668,7 +668,12 @@ future_realpath(const char *path)
 		g_free(head);
 		head = parent;
 	}
-	result = real == NULL ? NULL : tail[0] ? g_build_filename(real, tail, NULL) : g_strdup(real);
+	if (real == NULL)
+		result = NULL;
+	else if (tail[0] != '\0')
+		result = g_build_filename(real, tail, NULL);
+	else
+		result = g_strdup(real);
 	free(real);
 	g_free(head);
 	g_free(tail);
@@ -819,8 +824,8 @@ command_build(int argc, char **argv)
 	package = package_begin(out_dir, name, &error);
 	if (package == NULL)
 		goto fail;
-	/* Expand every template first, so each document can name the file of
-	 * the package holds the records it mentions. */
+	/* Expand every template first, so that each document can name the
+	 * package file that describes a record it mentions. */
 	docs = g_ptr_array_new_with_free_func((GDestroyNotify)doc_free);
 	remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < templates->len; i++) {

@@ -135,7 +135,7 @@ project_read_record_file(Project *project, const char *path, DiagList *diags)
 }
 
 /* Reading in parallel: each worker takes the next unread path and keeps
- * its own diagnostics; results are merged in path order afterwards, so the
+ * its own diagnostics. Results are merged in path order afterwards, so the
  * output does not depend on scheduling. */
 typedef struct {
 	const Model *model;

@@ -10,8 +10,8 @@
 #include <string.h>
 
 /* Page geometry in points (1/72 in). The FDA PDF specification requires a
- * left margin of at least 0.75 in and at least 0.375 in elsewhere; these
- * leave room for the header and footer inside the margins. */
+ * left margin of at least 0.75 in and at least 0.375 in elsewhere. These
+ * margins are wider, so the header and footer fit inside them. */
 #define MARGIN_LEFT 72.0
 #define MARGIN_RIGHT 54.0
 #define MARGIN_TOP 72.0
@@ -1397,12 +1397,6 @@ patch_page_mode(FILE *file)
 	return ok;
 }
 
-/* Makes viewers open with the bookmarks panel. Cairo 1.16 has no call for
- * the catalog's /PageMode, so the entry is inserted into the catalog.
- * Cairo writes the catalog as the last object before the cross-reference
- * table, so only the startxref offset moves. pdf holds the end of the
- * file from byte offset base. Returns FALSE, leaving pdf unchanged, when
- * the file does not have that layout. */
 /* Finds the last occurrence of needle in len bytes that may hold NULs. */
 static const char *
 find_last(const char *data, gsize len, const char *needle)
@@ -1415,6 +1409,12 @@ find_last(const char *data, gsize len, const char *needle)
 	return NULL;
 }
 
+/* Makes viewers open with the bookmarks panel. Cairo 1.16 has no call for
+ * the catalog's /PageMode, so the entry is inserted into the catalog.
+ * Cairo writes the catalog as the last object before the cross-reference
+ * table, so only the startxref offset moves. pdf contains the end of the
+ * file from byte offset base. Returns FALSE, leaving pdf unchanged, when
+ * the file does not have that layout. */
 static gboolean
 add_page_mode(GByteArray *pdf, guint64 base)
 {
@@ -1468,10 +1468,10 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	gboolean ok = FALSE;
 	FILE *out;
 
-	/* The contents list comes from the tree; a first pass lays everything
-	 * out without drawing, with the contents in place, to learn the page
-	 * count and the page of every anchor for the contents and "Page X of
-	 * Y"; the second pass draws. */
+	/* The contents list comes from the tree. A first pass lays everything
+	 * out without drawing, contents included, to learn the page count and
+	 * the page of every anchor. The second pass draws, with those numbers
+	 * in the contents and in "Page X of Y". */
 	collect_toc(doc->blocks, toc);
 
 	measure.anchor_page = anchors;
@@ -1506,8 +1506,8 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	draw.toc = toc;
 	draw.total_pages = measure.page;
 	draw.warned_chars = warned;
-	/* Cairo reserves objects for link annotations that it writes only
-	 * inside a structure element; wrapping the whole document in one keeps
+	/* Cairo reserves objects for link annotations but writes them only
+	 * inside a structure element. Wrapping the whole document in one keeps
 	 * the file valid for qpdf --check. */
 	cairo_tag_begin(draw.cr, "Document", NULL);
 	flow_start(&draw, r, doc);

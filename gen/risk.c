@@ -331,12 +331,13 @@ take_worst(ClassState *st, int severity, const Record *at)
 }
 
 /* Computes, for every record, the worst severity reachable by following
- * links upstream without passing through a classified record: a child
- * item's hazards raise its parent (through the children rule below), but
- * a parent's hazards do not raise a child, which IEC 62304 allows to be
- * lower when segregated. One memoised depth-first pass with an explicit
- * stack, so long chains cost linear time and no C stack. Inside a link
- * cycle (reported elsewhere) the result may miss part of the cycle. */
+ * links upstream without passing through a classified record. A child
+ * item's hazards raise its parent through the children rule below. A
+ * parent's hazards do not raise a child, because IEC 62304 allows a
+ * segregated child a lower class. One memoised depth-first pass with an
+ * explicit stack keeps long chains linear in time and off the C stack.
+ * Inside a link cycle (reported elsewhere) the result may miss part of
+ * the cycle. */
 static void
 compute_worst(const RiskPolicy *p, const Graph *graph, ClassState *state)
 {

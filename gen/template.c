@@ -406,9 +406,19 @@ compare_by_key(gconstpointer a, gconstpointer b, gpointer data)
 	/* Enum fields sort in the model's order (severity by scale, not by
 	 * spelling); records without a value go last. */
 	if (ix >= 0 || iy >= 0)
-		c = ix == iy ? 0 : ix < 0 ? 1 : iy < 0 ? -1 : ix < iy ? -1 : 1;
+		if (ix == iy)
+			c = 0;
+		else if (ix < 0)
+			c = 1;
+		else if (iy < 0)
+			c = -1;
+		else
+			c = ix < iy ? -1 : 1;
 	else if (vx == NULL || vy == NULL)
-		c = vx == vy ? 0 : vx == NULL ? 1 : -1;
+		if (vx == vy)
+			c = 0;
+		else
+			c = vx == NULL ? 1 : -1;
 	else
 		c = strcmp(vx, vy);
 	if (key->descending)

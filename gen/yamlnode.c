@@ -127,9 +127,9 @@ report_parser_error(Builder *b, const yaml_parser_t *parser)
 		         parser->problem ? parser->problem : "unknown error");
 		return;
 	}
-	/* libyaml reports a tab in indentation with a generic message; name
-	 * the real cause when the offending line (or the one before, for
-	 * errors found at the start of the next token) is indented with one. */
+	/* libyaml reports a tab in indentation with a generic message. Name the
+	 * real cause when the offending line is indented with a tab; for errors
+	 * found at the start of the next token that is the line before. */
 	if (line_has_tab_indent(b, mark.index, &tab)) {
 		diag_add(b->diags, DIAG_TAB_INDENT, offset_pos(b, tab),
 		         "tab character in indentation; YAML allows only spaces there");
@@ -195,12 +195,12 @@ add_child(Builder *b, YamlNode *parent, YamlNode *child, YamlNode **pending_key)
 	return TRUE;
 }
 
-/* Returns a copy of a scalar's bytes in which every character that no
- * output can carry is replaced by U+FFFD: control characters other than
- * tab and newline (a quoted scalar can spell them as escapes such as \0
- * or \x01, which the file itself does not contain), the noncharacters
- * U+FFFE, U+FFFF and U+FDD0 to U+FDEF, and the line and paragraph
- * separators. A NUL would otherwise cut the text short. */
+/* Returns a copy of a scalar's bytes with U+FFFD in place of every
+ * character no output can carry. These are control characters other than
+ * tab and newline, the noncharacters U+FFFE, U+FFFF and U+FDD0 to U+FDEF,
+ * and the line and paragraph separators. The file itself is clean, but a
+ * quoted scalar can spell them as escapes such as \0 or \x01, and a NUL
+ * would cut the text short. */
 static char *
 clean_scalar(const char *value, size_t len, DiagList *diags, SrcPos pos)
 {

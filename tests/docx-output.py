@@ -2,7 +2,7 @@
 """Builds the example package and hostile input with `dossier build --only
 docx` and checks every DOCX with real readers: each part parses as XML,
 python-docx opens the file and finds the styles and tables, LibreOffice
-converts it to PDF without error and the text holds every record ID and
+converts it to PDF without error and the text contains every record ID and
 table header, header rows repeat, every internal link resolves to a
 bookmark, and a rebuild under another time zone is byte-identical.
 
@@ -144,7 +144,7 @@ def main():
             records = {i for i in ids if i.replace("-", "_") in described}
             check(len(records) > 0, os.path.basename(docx) + ": has a bookmark per record")
         missing = sorted(i for i in ids if i not in everything)
-        check(not missing, "LibreOffice text holds every record ID (missing: %s)" % missing[:10])
+        check(not missing, "LibreOffice text contains every record ID (missing: %s)" % missing[:10])
 
         env = dict(os.environ, TZ="Asia/Kathmandu")
         status, second, _ = build(EXAMPLE, os.path.join(out, "b"), env)

@@ -15,7 +15,7 @@ fi
 failed=0
 for tree in "$corpus"/*/; do
 	tree=${tree%/}
-	# Item files: *.yml and *.md in every folder that holds a .doorstop.yml.
+	# Item files: *.yml and *.md in every folder that contains a .doorstop.yml.
 	items=0
 	for config in $(find "$tree" -name .doorstop.yml); do
 		dir=$(dirname "$config")
