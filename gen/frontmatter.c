@@ -84,7 +84,7 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 			continue;
 		}
 		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7F) {
+			if (source_char_unprintable(c)) {
 				seen(&control, line, col);
 				g_string_append(s, "\xEF\xBF\xBD");
 			} else {
@@ -105,8 +105,7 @@ source_clean(const char *file, const char *bytes, size_t len, DiagList *diags,
 			if (g_utf8_validate(p, (gssize)MIN(avail, (size_t)g_utf8_skip[c]), &end) &&
 			    (size_t)g_utf8_skip[c] <= avail) {
 				u = g_utf8_get_char(p);
-				if ((u >= 0x80 && u < 0xA0) || u == 0xFEFF || u == 0x2028 || u == 0x2029 ||
-				    u == 0xFFFE || u == 0xFFFF || (u >= 0xFDD0 && u <= 0xFDEF)) {
+				if (source_char_unprintable(u) || u == 0xFEFF) {
 					/* C1 controls, a stray BOM, the Unicode line and
 					 * paragraph separators and the noncharacters are as
 					 * unprintable as ASCII controls. YAML also counts the
@@ -191,6 +190,13 @@ source_read(const char *path, DiagList *diags, SourceText *out)
 	source_clean(path, bytes, len, diags, out);
 	g_free(bytes);
 	return TRUE;
+}
+
+gboolean
+source_char_unprintable(gunichar c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7F && c < 0xA0) || c == 0x2028 ||
+	       c == 0x2029 || c == 0xFFFE || c == 0xFFFF || (c >= 0xFDD0 && c <= 0xFDEF);
 }
 
 gboolean

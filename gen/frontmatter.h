@@ -39,6 +39,12 @@ void source_clear(SourceText *src);
  * FALSE with a diagnostic when the frontmatter is opened but not closed. */
 gboolean frontmatter_split(const SourceText *src, DiagList *diags, FrontmatterSplit *out);
 
+/* Returns TRUE for a character no output can carry: control characters
+ * other than tab and newline, C1 controls, the line and paragraph
+ * separators, and the noncharacters U+FFFE, U+FFFF and U+FDD0 to U+FDEF.
+ * Readers replace these by U+FFFD and report them. */
+gboolean source_char_unprintable(gunichar c);
+
 /* Returns TRUE when path, with every symbolic link resolved, is root or
  * lies inside it. Both must exist. */
 gboolean source_path_inside(const char *root, const char *path);

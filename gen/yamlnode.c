@@ -1,5 +1,7 @@
 #include "yamlnode.h"
 
+#include "frontmatter.h"
+
 #include "input-limits.h"
 
 #include <string.h>
@@ -204,11 +206,22 @@ add_child(Builder *b, YamlNode *parent, YamlNode *child, YamlNode **pending_key)
 static char *
 clean_scalar(const char *value, size_t len, DiagList *diags, SrcPos pos)
 {
-	GString *out = g_string_sized_new(len + 1);
-	const char *p = value, *end = value + len;
+	const char *p, *end = value + len;
+	GString *out;
 	guint replaced = 0;
 
-	while (p < end) {
+	/* Most values are clean: copy them at their exact size. */
+	for (p = value; p < end; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+
+		if (c == (gunichar)-1 || c == (gunichar)-2 || source_char_unprintable(c))
+			break;
+	}
+	if (p >= end)
+		return g_strndup(value, len);
+
+	out = g_string_sized_new(len + 1);
+	for (p = value; p < end;) {
 		gunichar c = g_utf8_get_char_validated(p, end - p);
 		gsize step;
 
@@ -220,9 +233,7 @@ clean_scalar(const char *value, size_t len, DiagList *diags, SrcPos pos)
 			continue;
 		}
 		step = (gsize)(g_utf8_next_char(p) - p);
-		if ((c < 0x20 && c != '\t' && c != '\n') || (c >= 0x7F && c < 0xA0) ||
-		    c == 0xFFFE || c == 0xFFFF || (c >= 0xFDD0 && c <= 0xFDEF) || c == 0x2028 ||
-		    c == 0x2029) {
+		if (source_char_unprintable(c)) {
 			g_string_append(out, "\xEF\xBF\xBD");
 			replaced++;
 		} else {
@@ -230,10 +241,9 @@ clean_scalar(const char *value, size_t len, DiagList *diags, SrcPos pos)
 		}
 		p += step;
 	}
-	if (replaced > 0)
-		diag_add(diags, DIAG_CONTROL_CHARACTER, pos,
-		         "value holds %u control or noncharacter code point%s (written as escapes); "
-		         "each is replaced by U+FFFD", replaced, replaced == 1 ? "" : "s");
+	diag_add(diags, DIAG_CONTROL_CHARACTER, pos,
+	         "value holds %u control or noncharacter code point%s (written as escapes); "
+	         "each is replaced by U+FFFD", replaced, replaced == 1 ? "" : "s");
 	return g_string_free(out, FALSE);
 }
 
