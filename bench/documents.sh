@@ -65,7 +65,7 @@ PY
 	if want pdf; then
 		set -- $(median_run "$dossier" build "$repo" -p all -o "$work/out-$n" --only pdf --quiet)
 		d_time=$1 d_mem=$2
-		pages=$(pdfinfo "$work"/out-$n/*/010_all.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
+		pages=$(pdfinfo "$work"/out-$n/*/001_all.pdf 2>/dev/null | sed -n 's/^Pages: *//p')
 	fi
 	if want docx; then
 		set -- $(median_run "$dossier" build "$repo" -p all -o "$work/docx-$n" --only docx --quiet)

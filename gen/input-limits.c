@@ -3,8 +3,11 @@
 #include <string.h>
 
 /* The defaults: an 8 MiB file, 64 levels of YAML and of Markdown nesting,
- * 100,000 YAML nodes, 200,000 records and 50 million pixels (200 MB
- * decoded). */
+ * 100,000 YAML nodes, 200,000 records, 50 million pixels (200 MB
+ * decoded), and a 128 MiB SBOM nested at most 64 levels deep. A generated
+ * SBOM of 50,000 components is about 36 MB and takes about ten times that
+ * in memory while it is parsed, so the SBOM default keeps a run near
+ * 1.5 GB. */
 static const Limits defaults = {
 	.file_bytes = 8u * 1024u * 1024u,
 	.yaml_depth = 64,
@@ -12,6 +15,8 @@ static const Limits defaults = {
 	.markdown_depth = 64,
 	.records = 200000,
 	.image_pixels = 50000000,
+	.sbom_bytes = 128u * 1024u * 1024u,
+	.sbom_depth = 64,
 };
 
 Limits dossier_limits = {
@@ -21,6 +26,8 @@ Limits dossier_limits = {
 	.markdown_depth = 64,
 	.records = 200000,
 	.image_pixels = 50000000,
+	.sbom_bytes = 128u * 1024u * 1024u,
+	.sbom_depth = 64,
 };
 
 YamlLimits
@@ -56,7 +63,8 @@ void
 limits_load(const YamlNode *node, DiagList *diags)
 {
 	static const char *const known[] = {"file_bytes", "yaml_depth", "yaml_nodes",
-	                                    "markdown_depth", "records", "image_pixels", NULL};
+	                                    "markdown_depth", "records", "image_pixels",
+	                                    "sbom_bytes", "sbom_depth", NULL};
 	guint64 v;
 
 	dossier_limits = defaults;
@@ -77,4 +85,7 @@ limits_load(const YamlNode *node, DiagList *diags)
 	read_limit(node, "records", defaults.records, &v, diags);
 	dossier_limits.records = (guint)MIN(v, G_MAXUINT);
 	read_limit(node, "image_pixels", defaults.image_pixels, &dossier_limits.image_pixels, diags);
+	read_limit(node, "sbom_bytes", defaults.sbom_bytes, &dossier_limits.sbom_bytes, diags);
+	read_limit(node, "sbom_depth", defaults.sbom_depth, &v, diags);
+	dossier_limits.sbom_depth = (guint)MIN(v, 100000);
 }

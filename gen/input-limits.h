@@ -15,6 +15,8 @@ typedef struct {
 	guint markdown_depth;  /* deepest nesting of lists and quotes in a body */
 	guint records;         /* record files read per project */
 	guint64 image_pixels;  /* largest image decoded, in pixels */
+	guint64 sbom_bytes;    /* largest SBOM file read, in bytes */
+	guint sbom_depth;      /* deepest JSON or XML nesting in an SBOM */
 } Limits;
 
 /* The limits in force. They are set once, while dossier.yaml is read and

@@ -2,12 +2,17 @@
  * diagnostics and sets the exit status (0 clean, 1 errors, 2 usage or
  * system error). Only this file writes to the terminal. */
 #include "check.h"
+#include "init.h"
 #include "package.h"
 #include "project.h"
 #include "render-docx.h"
 #include "render-pdf.h"
+#include "sbom-export.h"
 #include "template.h"
 
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <libxml/parser.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,6 +32,9 @@ static const char usage_text[] =
 	"  build [DIR]          check, then write the documents of a submission package\n"
 	"  trace ID             print what ID traces to (--up) and from (--down)\n"
 	"  matrix FROM TO       trace matrix from records of type FROM to type TO\n"
+	"  sbom show FILE...    print the components of SBOM files, with their findings\n"
+	"  sbom export [DIR]    write the project's SOUP list as CycloneDX 1.6 JSON\n"
+	"  init DIR             create a new records repository in DIR from an example\n"
 	"  help                 print this help\n"
 	"\n"
 	"Run 'dossier COMMAND --help' for the options of a command.\n"
@@ -127,8 +135,9 @@ exit_status(const DiagList *diags, gboolean werror)
 	return EXIT_CLEAN;
 }
 
-/* Expands every template of the project's profile, keeping only the
- * diagnostics, so a pipeline can find template problems before a build. */
+/* Expands the templates of the project's profile that a build would use,
+ * keeping only the diagnostics, so a pipeline can find template problems
+ * before a build. */
 static void
 check_templates(const Project *project, DiagList *diags)
 {
@@ -144,6 +153,7 @@ check_templates(const Project *project, DiagList *diags)
 		return;
 	}
 	list = template_list(dir, diags);
+	template_select(list, project, diags);
 	for (guint i = 0; i < list->len; i++)
 		doc_free(template_expand(g_ptr_array_index(list, i), project, diags, NULL, diags));
 	g_ptr_array_free(list, TRUE);
@@ -161,8 +171,8 @@ command_check(int argc, char **argv)
 		{"werror", 0, 0, G_OPTION_ARG_NONE, &werror,
 		 "Exit with status 1 on warnings as well as errors", NULL},
 		{"templates", 't', 0, G_OPTION_ARG_NONE, &templates,
-		 "Also expand the templates of the project's profile and report their problems, "
-		 "without rendering", NULL},
+		 "Also expand the templates of the project's profile that build would use and "
+		 "report their problems, without rendering", NULL},
 		{NULL}};
 	const char *dir;
 	DiagList *diags;
@@ -552,6 +562,7 @@ catch_interrupts(void)
 /* One document in one format, rendered by a worker thread. */
 typedef struct {
 	Document *doc; /* borrowed; workers only read it */
+	const char *source; /* the template's path, borrowed */
 	char *file;
 	char *path;
 	gboolean pdf;
@@ -730,11 +741,99 @@ write_reports(Package *package, const DiagList *diags, GError **error)
 	return ok;
 }
 
+/* Writes the merged SOUP list as sbom/DEVICE.cdx.json, the machine-readable
+ * SBOM FDA asks for beside the documents. */
+static gboolean
+write_sbom(Package *package, const Project *project, const char *date, GError **error)
+{
+	const char *device = yaml_scalar(yaml_map_get(project->settings, "device_name"));
+	char *slug = g_ascii_strdown(device ? device : "device", -1);
+	char *name, *path, *dir, *text;
+	gboolean ok;
+
+	for (char *p = slug; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '.')
+			*p = '-';
+	name = g_strdup_printf("sbom/%s.cdx.json", slug);
+	path = package_file(package, name);
+	dir = g_path_get_dirname(path);
+	text = sbom_export_cyclonedx(project, date);
+	ok = g_mkdir_with_parents(dir, 0755) == 0;
+	if (!ok)
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot create %s: %s",
+		            dir, g_strerror(errno));
+	else
+		ok = g_file_set_contents(path, text, -1, error);
+	g_free(text);
+	g_free(dir);
+	g_free(path);
+	g_free(name);
+	g_free(slug);
+	return ok;
+}
+
+/* Returns the input files of a build, for the manifest's input digest:
+ * the project's files and every template of the profile, selected or
+ * not, each named templates/PROFILE/FILE wherever the profile folder is. */
+static GHashTable *
+build_inputs(const Project *project, const char *profile, const GPtrArray *templates)
+{
+	GHashTable *inputs = project_input_files(project);
+
+	for (guint i = 0; i < templates->len; i++) {
+		const TemplateFile *t = g_ptr_array_index(templates, i);
+		char *base = g_path_get_basename(t->path);
+
+		g_hash_table_insert(inputs, g_build_filename("templates", profile, base, NULL),
+		                    g_strdup(t->path));
+		g_free(base);
+	}
+	return inputs;
+}
+
+/* Adds the manifest.json members that describe the build besides its
+ * files, and requests the zip. Fails only when an input cannot be read. */
+static gboolean
+describe_package(Package *package, const Project *project, const char *profile,
+                 const char *date, GHashTable *inputs, gboolean zip, GError **error)
+{
+	package_set_info(package, "generator", "dossier " PACKAGE_VERSION);
+	package_set_info(package, "device", yaml_scalar(yaml_map_get(project->settings, "device_name")));
+	package_set_info(package, "version", yaml_scalar(yaml_map_get(project->settings, "version")));
+	package_set_info(package, "submission_type", project->submission_type);
+	package_set_info(package, "documentation_level", project->documentation_level);
+	package_set_info(package, "profile", profile);
+	package_set_info(package, "date", date);
+	if (zip)
+		package_want_zip(package, date);
+	return package_digest_inputs(package, inputs, error);
+}
+
+/* Reports each PDF over the FDA eCopy limit of 50 MB per file, at the
+ * template it came from. The package is still written. */
+static void
+check_pdf_sizes(const GPtrArray *jobs, DiagList *diags)
+{
+	for (guint i = 0; i < jobs->len; i++) {
+		const RenderJob *job = g_ptr_array_index(jobs, i);
+		GStatBuf st;
+
+		if (!job->pdf || !job->ok || g_stat(job->path, &st) != 0 ||
+		    st.st_size <= PACKAGE_PDF_MAX_BYTES)
+			continue;
+		diag_add(diags, DIAG_PACKAGE_FILE_TOO_LARGE, src_pos(job->source, 1, 1),
+		         "%s is %lld MB, over the 50 MB (%d bytes) that the FDA eCopy rules allow "
+		         "for one PDF; split the template into smaller documents",
+		         job->file, (long long)((st.st_size + 999999) / 1000000),
+		         PACKAGE_PDF_MAX_BYTES);
+	}
+}
+
 static int
 command_build(int argc, char **argv)
 {
 	char *out_dir = NULL, *profile = NULL, *only = NULL;
-	gboolean quiet = FALSE;
+	gboolean quiet = FALSE, zip = FALSE;
 	GOptionEntry entries[] = {
 		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
 		 "Folder that receives the package folder (default: DIR/out)", "OUT"},
@@ -744,9 +843,12 @@ command_build(int argc, char **argv)
 		 "FORMAT"},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
 		 "Print only diagnostics and the package path", NULL},
+		{"zip", 0, 0, G_OPTION_ARG_NONE, &zip,
+		 "Also write OUT/DEVICE-VERSION.zip holding the package folder", NULL},
 		{NULL}};
 	const char *dir;
 	DiagList *diags = NULL, *build_diags = NULL;
+	GHashTable *inputs = NULL;
 	Project *project = NULL;
 	GPtrArray *templates = NULL, *docs = NULL;
 	GHashTable *remote = NULL;
@@ -763,7 +865,8 @@ command_build(int argc, char **argv)
 	                   "Check the records repository in DIR, then expand every template of "
 	                   "the profile into a PDF and a DOCX document in a package folder "
 	                   "OUT/DEVICE-VERSION. The folder is written beside the target and "
-	                   "renamed into place only when every file was written.\nExit status: "
+	                   "renamed into place only when every file was written. With --zip, a zip "
+	                   "of the folder is written beside it the same way.\nExit status: "
 	                   "0 clean, 1 errors were found (the package is still written), 2 usage "
 	                   "or system error, an unusable template or an interruption (no package "
 	                   "is written).",
@@ -814,6 +917,14 @@ command_build(int argc, char **argv)
 		fprintf(stderr, "dossier build: no NNN-name.md template in %s\n", templates_dir);
 		goto out;
 	}
+	inputs = build_inputs(project, profile, templates);
+	template_select(templates, project, build_diags);
+	if (templates->len == 0) {
+		g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "the documents list in dossier.yaml names none of the templates in %s",
+		            templates_dir);
+		goto fail;
+	}
 	if (out_dir == NULL)
 		out_dir = project_path(dir, "out");
 	if (!output_allowed(project, out_dir, &error))
@@ -822,7 +933,7 @@ command_build(int argc, char **argv)
 	name = package_name(yaml_scalar(yaml_map_get(project->settings, "device_name")),
 	                    yaml_scalar(yaml_map_get(project->settings, "version")));
 	package = package_begin(out_dir, name, &error);
-	if (package == NULL)
+	if (package == NULL || !describe_package(package, project, profile, date, inputs, zip, &error))
 		goto fail;
 	/* Expand every template first, so that each document can name the
 	 * package file that describes a record it mentions. */
@@ -853,6 +964,7 @@ command_build(int argc, char **argv)
 		Document *doc = g_ptr_array_index(docs, i);
 
 		template_add_references(doc, project, remote);
+		package_add_document(package, t->stem, doc->number, doc->title);
 		g_free(doc->date);
 		doc->date = g_strdup(date);
 		for (int format = 0; format < 2; format++) {
@@ -862,6 +974,7 @@ command_build(int argc, char **argv)
 				continue;
 			job = g_new0(RenderJob, 1);
 			job->doc = doc;
+			job->source = t->path;
 			job->pdf = format == 0;
 			job->file = g_strconcat(t->stem, job->pdf ? ".pdf" : ".docx", NULL);
 			job->path = package_file(package, job->file);
@@ -889,19 +1002,23 @@ command_build(int argc, char **argv)
 	}
 	if (error != NULL)
 		goto fail;
+	check_pdf_sizes(jobs, build_diags);
 	diag_list_sort(build_diags);
 	diag_list_move(diags, build_diags);
 	if (interrupted) {
 		g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
 		goto fail;
 	}
-	if (!write_reports(package, diags, &error) || !package_commit(package, &error))
+	if (!write_sbom(package, project, date, &error) || !write_reports(package, diags, &error) ||
+	    !package_commit(package, &error))
 		goto fail;
 	diag_print_text(diags, stderr, use_colour(stderr));
 	if (progress)
 		fprintf(stderr, "%u documents, %u pages; %u errors, %u warnings\n", templates->len,
 		        total_pages, diags->counts[DIAG_ERROR], diags->counts[DIAG_WARNING]);
 	printf("%s\n", package->final);
+	if (package->zip_final != NULL)
+		printf("%s\n", package->zip_final);
 	status = exit_status(diags, FALSE);
 	goto out;
 fail:
@@ -918,6 +1035,8 @@ out:
 		g_hash_table_destroy(remote);
 	if (jobs != NULL)
 		g_ptr_array_free(jobs, TRUE);
+	if (inputs != NULL)
+		g_hash_table_destroy(inputs);
 	package_free(package);
 	if (templates != NULL)
 		g_ptr_array_free(templates, TRUE);
@@ -934,6 +1053,191 @@ out:
 	return status;
 }
 
+/* dossier sbom show FILE...: the components of SBOM files, checked
+ * together (a VEX file names another file's components). */
+static int
+command_sbom_show(int argc, char **argv)
+{
+	char *format = NULL;
+	gboolean werror = FALSE;
+	GOptionEntry entries[] = {
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		 "Output format: text (default, one line per component) or json", "FORMAT"},
+		{"werror", 0, 0, G_OPTION_ARG_NONE, &werror,
+		 "Exit with status 1 on warnings as well as errors", NULL},
+		{NULL}};
+	GPtrArray *sboms;
+	DiagList *diags;
+	char *out;
+	int status;
+
+	if (!parse_options("sbom show", "FILE...",
+	                   "Read CycloneDX (JSON or XML, 1.3 to 1.6) and SPDX (JSON, 2.2 and 2.3) "
+	                   "files and print every component: nested ones included, the described "
+	                   "product not. Findings go to standard error.\nExit status: 0 clean, 1 "
+	                   "errors found (or warnings with --werror), 2 usage error.",
+	                   entries, &argc, &argv))
+		return EXIT_USAGE;
+	if (format == NULL)
+		format = g_strdup("text");
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+		fprintf(stderr, "dossier sbom show: invalid format '%s'; use text or json\n", format);
+		g_free(format);
+		return EXIT_USAGE;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "dossier sbom show: give at least one SBOM file\n");
+		g_free(format);
+		return EXIT_USAGE;
+	}
+	diags = diag_list_new();
+	sboms = g_ptr_array_new_with_free_func((GDestroyNotify)sbom_free);
+	for (int i = 2; i < argc; i++) {
+		Sbom *sbom = sbom_read(argv[i], diags);
+
+		if (sbom != NULL)
+			g_ptr_array_add(sboms, sbom);
+	}
+	sbom_check(sboms, diags);
+	diag_list_sort(diags);
+	diag_print_text(diags, stderr, use_colour(stderr));
+	out = strcmp(format, "json") == 0 ? sbom_show_json(sboms) : sbom_show_text(sboms);
+	fputs(out, stdout);
+	if (strcmp(format, "json") == 0)
+		fputc('\n', stdout);
+	g_free(out);
+	status = exit_status(diags, werror);
+	g_ptr_array_free(sboms, TRUE);
+	diag_list_free(diags);
+	g_free(format);
+	return status;
+}
+
+/* dossier sbom export [DIR]: the project's merged SOUP list as CycloneDX. */
+static int
+command_sbom_export(int argc, char **argv)
+{
+	char *format = NULL, *output = NULL;
+	GOptionEntry entries[] = {
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		 "Output format: cyclonedx-json (the default and only one)", "FORMAT"},
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		 "Write to FILE instead of standard output", "FILE"},
+		{NULL}};
+	const char *dir;
+	DiagList *diags;
+	Project *project;
+	char *date, *text;
+	int status = EXIT_CLEAN;
+	GError *error = NULL;
+
+	if (!parse_options("sbom export", "[DIR]",
+	                   "Write the SOUP components of the records repository in DIR (its SBOMs "
+	                   "merged with its SOUP records) and their vulnerabilities as CycloneDX "
+	                   "1.6 JSON. Findings go to standard error.\nExit status: 0 written, 1 "
+	                   "errors found (the file is still written), 2 usage or system error.",
+	                   entries, &argc, &argv))
+		return EXIT_USAGE;
+	if (format != NULL && strcmp(format, "cyclonedx-json") != 0) {
+		fprintf(stderr, "dossier sbom export: invalid format '%s'; use cyclonedx-json\n",
+		        format);
+		g_free(format);
+		g_free(output);
+		return EXIT_USAGE;
+	}
+	if (argc > 3) {
+		fprintf(stderr, "dossier sbom export: too many arguments; give one folder\n");
+		g_free(format);
+		g_free(output);
+		return EXIT_USAGE;
+	}
+	dir = argc == 3 ? argv[2] : ".";
+	diags = diag_list_new();
+	project = open_project_as(dir, diags, "text");
+	if (project == NULL) {
+		diag_list_free(diags);
+		g_free(format);
+		g_free(output);
+		return EXIT_USAGE;
+	}
+	project_check(project, diags);
+	date = build_date(project, diags);
+	text = sbom_export_cyclonedx(project, date);
+	diag_list_sort(diags);
+	diag_print_text(diags, stderr, use_colour(stderr));
+	if (output == NULL) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	} else if (!g_file_set_contents(output, text, -1, &error)) {
+		fprintf(stderr, "dossier sbom export: %s\n", error->message);
+		g_error_free(error);
+		status = EXIT_USAGE;
+	}
+	if (status == EXIT_CLEAN)
+		status = exit_status(diags, FALSE);
+	g_free(text);
+	g_free(date);
+	project_free(project);
+	diag_list_free(diags);
+	g_free(format);
+	g_free(output);
+	return status;
+}
+
+static int
+command_sbom(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[2], "show") == 0)
+		return command_sbom_show(argc - 1, argv + 1);
+	if (argc >= 3 && strcmp(argv[2], "export") == 0)
+		return command_sbom_export(argc - 1, argv + 1);
+	if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+		fputs("Usage: dossier sbom show FILE... [--format text|json]\n"
+		      "       dossier sbom export [DIR] [-o FILE]\n", stdout);
+		return EXIT_CLEAN;
+	}
+	fprintf(stderr, "dossier sbom: give 'show FILE...' or 'export [DIR]'\n");
+	return EXIT_USAGE;
+}
+
+/* dossier init DIR: a new records repository from the installed
+ * skeleton. */
+static int
+command_init(int argc, char **argv)
+{
+	GOptionEntry entries[] = {{NULL}};
+	char *skeleton;
+	GError *error = NULL;
+	int status = EXIT_CLEAN;
+
+	if (!parse_options("init", "DIR",
+	                   "Create a new records repository in DIR, which must not exist or be "
+	                   "empty: a dossier.yaml and one example record of each main type, "
+	                   "linked so that 'dossier check' is clean and 'dossier build' writes a "
+	                   "package.\nExit status: 0 created, 2 usage or system error.",
+	                   entries, &argc, &argv))
+		return EXIT_USAGE;
+	if (argc != 3) {
+		fprintf(stderr, "dossier init: give exactly one folder\n");
+		return EXIT_USAGE;
+	}
+	skeleton = find_data_dir("skeleton");
+	if (skeleton == NULL) {
+		fprintf(stderr, "dossier init: skeleton folder not found (looked in "
+		        "$DOSSIER_DATADIR and %s)\n", DOSSIER_PKGDATADIR);
+		return EXIT_USAGE;
+	}
+	if (!init_repository(skeleton, argv[2], &error)) {
+		fprintf(stderr, "dossier init: %s\n", error->message);
+		g_error_free(error);
+		status = EXIT_USAGE;
+	} else {
+		printf("%s\n", argv[2]);
+	}
+	g_free(skeleton);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -942,6 +1246,9 @@ main(int argc, char **argv)
 	/* Messages and numbers never depend on the user's locale; only the
 	 * character type is taken from it, for terminal output. */
 	setlocale(LC_CTYPE, "");
+	/* libxml2 must be set up once before threads use it: the SBOM reader
+	 * and the DOCX render jobs both do. */
+	xmlInitParser();
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return EXIT_USAGE;
@@ -964,6 +1271,10 @@ main(int argc, char **argv)
 		return command_trace(argc, argv);
 	if (strcmp(command, "matrix") == 0)
 		return command_matrix(argc, argv);
+	if (strcmp(command, "init") == 0)
+		return command_init(argc, argv);
+	if (strcmp(command, "sbom") == 0)
+		return command_sbom(argc, argv);
 	fprintf(stderr, "dossier: unknown command '%s'\n%s", command, usage_text);
 	return EXIT_USAGE;
 }

@@ -83,6 +83,14 @@ model_free(Model *model)
 	g_hash_table_destroy(model->type_by_name);
 	g_ptr_array_free(model->types, TRUE);
 	g_ptr_array_free(model->rules, TRUE);
+	for (int i = 0; i < 2; i++) {
+		SbomMapping *m = i ? &model->sbom_vulnerability : &model->sbom_component;
+
+		g_free(m->type);
+		g_free(m->link);
+		if (m->fields)
+			g_ptr_array_free(m->fields, TRUE);
+	}
 	g_free(model->name);
 	g_free(model->file);
 	g_free(model);
@@ -454,11 +462,116 @@ check_references(const Model *model, DiagList *diags)
 	}
 }
 
+const char *
+sbom_mapping_field(const SbomMapping *mapping, const char *value)
+{
+	for (guint i = 0; mapping->fields != NULL && i + 1 < mapping->fields->len; i += 2)
+		if (strcmp(g_ptr_array_index(mapping->fields, i + 1), value) == 0)
+			return g_ptr_array_index(mapping->fields, i);
+	return NULL;
+}
+
+/* The SBOM values a mapping may name; the readers fill exactly these. */
+static const char *const sbom_component_values[] = {
+	"name", "version", "supplier", "type", "purl", "cpe", "licence", "hashes",
+	"description", "level_of_support", "end_of_support", NULL};
+static const char *const sbom_vulnerability_values[] = {
+	"id", "source", "description", "state", "justification", "detail", "response",
+	"severity", "score", "method", NULL};
+
+static void
+load_one_sbom_mapping(Model *model, const YamlNode *node, const char *what,
+                      const char *const *values, SbomMapping *out, DiagList *diags)
+{
+	static const char *const known[] = {"type", "link", "fields", NULL};
+	const YamlNode *fields;
+	const RecordType *type;
+
+	if (node == NULL)
+		return;
+	if (node->kind != YAML_NODE_MAPPING) {
+		diag_add(diags, DIAG_MODEL_INVALID, node->pos, "'sbom.%s' must be a mapping", what);
+		return;
+	}
+	yaml_check_keys(node, known, diags, "an SBOM mapping");
+	out->pos = node->pos;
+	out->type = g_strdup(yaml_scalar(yaml_map_get(node, "type")));
+	type = out->type ? model_type(model, out->type) : NULL;
+	if (type == NULL) {
+		diag_add(diags, DIAG_MODEL_INVALID, node->pos,
+		         "'sbom.%s.type' must name a record type of the model", what);
+		g_clear_pointer(&out->type, g_free);
+		return;
+	}
+	out->link = g_strdup(yaml_scalar(yaml_map_get(node, "link")));
+	if (out->link != NULL) {
+		const FieldDef *def = record_type_field(type, out->link);
+
+		if (def == NULL || def->kind != FIELD_LINK)
+			diag_add(diags, DIAG_MODEL_INVALID, yaml_map_get(node, "link")->pos,
+			         "'%s' is not a link field of type '%s'", out->link, type->name);
+	}
+	out->fields = g_ptr_array_new_with_free_func(g_free);
+	fields = yaml_map_get(node, "fields");
+	if (fields != NULL && fields->kind != YAML_NODE_MAPPING) {
+		diag_add(diags, DIAG_MODEL_INVALID, fields->pos,
+		         "'sbom.%s.fields' must map record fields to SBOM values", what);
+		return;
+	}
+	for (guint i = 0; fields != NULL && i < yaml_map_size(fields); i++) {
+		const YamlNode *key = yaml_map_key(fields, i);
+		const YamlNode *value = yaml_map_value(fields, i);
+		const char *v = yaml_scalar(value);
+		gboolean valid = FALSE;
+
+		for (guint k = 0; v != NULL && values[k] != NULL; k++)
+			valid = valid || strcmp(values[k], v) == 0;
+		if (!valid) {
+			char *list = g_strjoinv(", ", (char **)values);
+
+			diag_add(diags, DIAG_MODEL_INVALID, value->pos,
+			         "'%s' is not an SBOM %s value; use one of %s", v ? v : "(not a text)",
+			         what, list);
+			g_free(list);
+			continue;
+		}
+		if (record_type_field(type, key->text) == NULL) {
+			diag_add(diags, DIAG_MODEL_INVALID, key->pos,
+			         "'%s' is not a field of type '%s'", key->text, type->name);
+			continue;
+		}
+		g_ptr_array_add(out->fields, g_strdup(key->text));
+		g_ptr_array_add(out->fields, g_strdup(v));
+	}
+}
+
+static void
+load_sbom_mapping(Model *model, const YamlNode *node, DiagList *diags)
+{
+	static const char *const known[] = {"component", "vulnerability", NULL};
+
+	if (node == NULL)
+		return;
+	if (node->kind != YAML_NODE_MAPPING) {
+		diag_add(diags, DIAG_MODEL_INVALID, node->pos,
+		         "'sbom' must be a mapping with 'component' and 'vulnerability'");
+		return;
+	}
+	yaml_check_keys(node, known, diags, "the model's sbom section");
+	load_one_sbom_mapping(model, yaml_map_get(node, "component"), "component",
+	                      sbom_component_values, &model->sbom_component, diags);
+	load_one_sbom_mapping(model, yaml_map_get(node, "vulnerability"), "vulnerability",
+	                      sbom_vulnerability_values, &model->sbom_vulnerability, diags);
+	if (model->sbom_vulnerability.type != NULL && model->sbom_vulnerability.link == NULL)
+		diag_add(diags, DIAG_MODEL_INVALID, model->sbom_vulnerability.pos,
+		         "'sbom.vulnerability.link' must name the link field to the components");
+}
+
 Model *
 model_load(const char *path, DiagList *diags)
 {
 	static const char *const known[] = {"name", "version", "description", "common_fields",
-	                                    "types", "rules", NULL};
+	                                    "types", "rules", "sbom", NULL};
 	SourceText src;
 	YamlDoc *doc = NULL;
 	const YamlNode *root, *types, *common, *rules;
@@ -497,6 +610,7 @@ model_load(const char *path, DiagList *diags)
 	for (guint i = 0; rules != NULL && rules->kind == YAML_NODE_SEQUENCE &&
 	                  i < rules->children->len; i++)
 		load_rule(model, g_ptr_array_index(rules->children, i), diags);
+	load_sbom_mapping(model, yaml_map_get(root, "sbom"), diags);
 out:
 	yaml_doc_free(doc);
 	source_clear(&src);

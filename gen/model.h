@@ -64,6 +64,17 @@ typedef struct {
 	SrcPos pos;
 } Rule;
 
+/* How entries of an SBOM become records: the record type, the link role
+ * a vulnerability record names its components in, and which record field
+ * receives which SBOM value (alternating field name and SBOM value name,
+ * for example "manufacturer", "supplier"). */
+typedef struct {
+	char *type;
+	char *link; /* vulnerabilities only */
+	GPtrArray *fields;
+	SrcPos pos;
+} SbomMapping;
+
 /* The model owns its types, fields and rules. */
 typedef struct {
 	char *name;
@@ -71,7 +82,13 @@ typedef struct {
 	GPtrArray *types; /* RecordType*, in model order */
 	GHashTable *type_by_name;
 	GPtrArray *rules; /* Rule* */
+	/* NULL type when the model has no `sbom` section. */
+	SbomMapping sbom_component;
+	SbomMapping sbom_vulnerability;
 } Model;
+
+/* The field a mapping fills from an SBOM value name, or NULL. */
+const char *sbom_mapping_field(const SbomMapping *mapping, const char *value);
 
 /* Reads a model file. Returns NULL, with diagnostics, when it cannot be
  * used at all; returns a model with diagnostics for definitions it had to

@@ -5,6 +5,7 @@
 #include "frontmatter.h"
 #include "input-limits.h"
 #include "markdown.h"
+#include "sbom-records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,10 @@ project_free(Project *project)
 	if (project == NULL)
 		return;
 	graph_free(project->graph);
+	if (project->sbom_records)
+		g_hash_table_destroy(project->sbom_records);
+	if (project->sboms)
+		g_ptr_array_free(project->sboms, TRUE);
 	model_free(project->model);
 	risk_policy_free(project->risk);
 	yaml_doc_free(project->doc);
@@ -27,6 +32,14 @@ project_free(Project *project)
 	g_free(project->dir);
 	g_free(project->file);
 	g_free(project->paper);
+	g_free(project->documentation_level);
+	g_free(project->submission_type);
+	if (project->documents)
+		g_ptr_array_free(project->documents, TRUE);
+	if (project->document_pos)
+		g_array_free(project->document_pos, TRUE);
+	if (project->record_files)
+		g_ptr_array_free(project->record_files, TRUE);
 	g_free(project);
 }
 
@@ -256,6 +269,78 @@ walk_folder(const char *root, const char *path, int depth, GPtrArray *found, Dia
 	g_ptr_array_free(names, TRUE);
 }
 
+/* Reads project.KEY, which must be one of values when set. Returns a new
+ * string, or NULL when the key is absent or invalid; an invalid value is
+ * reported with what happens instead. */
+static char *
+read_choice(const Project *project, const char *key, const char *const *values,
+            const char *expected, const char *otherwise, DiagList *diags)
+{
+	const YamlNode *node = yaml_map_get(project->settings, key);
+	const char *text = yaml_scalar(node);
+
+	if (node == NULL)
+		return NULL;
+	if (text != NULL && g_strv_contains(values, text))
+		return g_strdup(text);
+	if (text != NULL)
+		diag_add(diags, DIAG_PROJECT_INVALID, node->pos, "project.%s must be %s, not '%s'; %s",
+		         key, expected, text, otherwise);
+	else
+		diag_add(diags, DIAG_PROJECT_INVALID, node->pos, "project.%s must be %s, not %s; %s",
+		         key, expected, yaml_node_kind_name(node), otherwise);
+	return NULL;
+}
+
+/* Reads `documents`: one template name or a list of them. Entries that
+ * are not texts are reported and left out. */
+static void
+load_documents(Project *project, const YamlNode *root, DiagList *diags)
+{
+	const YamlNode *node = yaml_map_get(root, "documents");
+	gboolean single = node != NULL && yaml_scalar(node) != NULL;
+
+	if (node == NULL)
+		return;
+	if (!single && node->kind != YAML_NODE_SEQUENCE) {
+		diag_add(diags, DIAG_PROJECT_INVALID, node->pos,
+		         "documents must be a list of template names, not %s; every template of "
+		         "the profile is built", yaml_node_kind_name(node));
+		return;
+	}
+	project->documents = g_ptr_array_new_with_free_func(g_free);
+	project->document_pos = g_array_new(FALSE, FALSE, sizeof(SrcPos));
+	for (guint i = 0; i < (single ? 1 : node->children->len); i++) {
+		const YamlNode *entry = single ? node : g_ptr_array_index(node->children, i);
+
+		if (yaml_scalar(entry) == NULL) {
+			diag_add(diags, DIAG_PROJECT_INVALID, entry->pos,
+			         "documents: each entry must be a template name, not %s; it is left out",
+			         yaml_node_kind_name(entry));
+			continue;
+		}
+		g_ptr_array_add(project->documents, g_strdup(entry->text));
+		g_array_append_val(project->document_pos, entry->pos);
+	}
+}
+
+/* Reads the settings that choose what a build writes: the FDA
+ * documentation level, the submission type and the documents list. */
+static void
+load_profile_settings(Project *project, const YamlNode *root, DiagList *diags)
+{
+	static const char *const levels[] = {"basic", "enhanced", NULL};
+	static const char *const types[] = {"510k", "de-novo", "pma", NULL};
+
+	project->documentation_level =
+		read_choice(project, "documentation_level", levels, "basic or enhanced",
+		            "every template is built, as at the enhanced level", diags);
+	project->submission_type =
+		read_choice(project, "submission_type", types, "510k, de-novo or pma",
+		            "the package manifest gives no submission type", diags);
+	load_documents(project, root, diags);
+}
+
 static gboolean
 load_settings(Project *project, DiagList *diags, GError **error)
 {
@@ -341,7 +426,49 @@ load_settings(Project *project, DiagList *diags, GError **error)
 		diag_add(diags, DIAG_PROJECT_INVALID, yaml_map_get(root, "paper")->pos,
 		         "paper must be letter or a4, not '%s'", project->paper);
 	project->risk = risk_policy_load(yaml_map_get(root, "risk"), diags);
+	load_profile_settings(project, root, diags);
 	return TRUE;
+}
+
+/* Reads the SBOM files that dossier.yaml lists under `sbom:`, checks them
+ * as one set (a VEX file may name another file's components) and adds
+ * their entries to the graph. A file that cannot be read is reported and
+ * left out; the rest go on. */
+static void
+load_sboms(Project *project, const char *root, DiagList *diags)
+{
+	const YamlNode *node = yaml_map_get(project->doc->root, "sbom");
+	GPtrArray *files;
+
+	project->sboms = g_ptr_array_new_with_free_func((GDestroyNotify)sbom_free);
+	if (node == NULL) {
+		project->sbom_records = g_hash_table_new(g_str_hash, g_str_equal);
+		return;
+	}
+	files = yaml_read_string_list(node, DIAG_PROJECT_INVALID, diags, "sbom");
+	for (guint i = 0; files != NULL && i < files->len; i++) {
+		const char *rel = g_ptr_array_index(files, i);
+		const YamlNode *entry = node->kind == YAML_NODE_SEQUENCE && node->children->len == files->len
+		                            ? g_ptr_array_index(node->children, i)
+		                            : node;
+		char *path = project_path(project->dir, rel);
+		Sbom *sbom;
+
+		if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+			diag_add(diags, DIAG_IO_ERROR, entry->pos,
+			         "SBOM file '%s' does not exist or is not a file", path);
+		else if (root == NULL || !source_path_inside(root, path))
+			diag_add(diags, DIAG_IO_ERROR, entry->pos,
+			         "SBOM file '%s' lies outside the repository (after symbolic links); it "
+			         "is not read", path);
+		else if ((sbom = sbom_read(path, diags)) != NULL)
+			g_ptr_array_add(project->sboms, sbom);
+		g_free(path);
+	}
+	if (files != NULL)
+		g_ptr_array_free(files, TRUE);
+	sbom_check(project->sboms, diags);
+	project->sbom_records = sbom_merge(project->graph, project->sboms, diags);
 }
 
 /* Checks project.release_date, the date every document carries unless
@@ -459,7 +586,8 @@ project_open(const char *dir, DiagList *diags, GError **error)
 		g_free(path);
 	}
 	read_records(project, paths, diags);
-	g_ptr_array_free(paths, TRUE);
+	project->record_files = paths;
+	load_sboms(project, root, diags);
 	free(root);
 	if (project->graph->records->len == 0)
 		diag_add(diags, DIAG_NO_RECORDS, src_pos(project->file, 1, 1),
@@ -477,4 +605,70 @@ project_check(Project *project, DiagList *diags)
 	check_rules(project->graph, diags);
 	check_orphans(project->graph, diags);
 	risk_check_safety_class(project->risk, project->graph, diags);
+	sbom_check_support(project->graph,
+	                   project->file ? yaml_scalar(yaml_map_get(project->settings, "release_date"))
+	                                 : NULL,
+	                   diags);
+}
+
+/* Returns the name of path in the input digest: relative to the
+ * repository folder dir when below it (project_path writes DIR/REST),
+ * else NULL. */
+static char *
+repository_name(const char *dir, const char *path)
+{
+	char *root = g_strdup(dir);
+	size_t len = strlen(root);
+	char *name = NULL;
+
+	while (len > 1 && root[len - 1] == '/')
+		root[--len] = '\0';
+	if (strcmp(root, ".") == 0 && !g_path_is_absolute(path) && strcmp(path, "..") != 0 &&
+	    !g_str_has_prefix(path, "../"))
+		name = g_strdup(path);
+	else if (strncmp(path, root, len) == 0 && path[len] == '/')
+		name = g_strdup(path + len + strspn(path + len, "/"));
+	g_free(root);
+	return name;
+}
+
+static void
+add_input(GHashTable *inputs, const Project *project, const char *path, const char *outside)
+{
+	char *name;
+
+	if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		return;
+	name = repository_name(project->dir, path);
+	if (name == NULL) {
+		char *base = g_path_get_basename(path);
+
+		name = g_build_filename(outside, base, NULL);
+		g_free(base);
+	}
+	g_hash_table_insert(inputs, name, g_strdup(path));
+}
+
+GHashTable *
+project_input_files(const Project *project)
+{
+	GHashTable *inputs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	add_input(inputs, project, project->file, ".");
+	for (guint i = 0; project->record_files != NULL && i < project->record_files->len; i++)
+		add_input(inputs, project, g_ptr_array_index(project->record_files, i), "records");
+	/* Records from elsewhere: Doorstop items, and SBOM files, whose
+	 * components are records too. */
+	for (guint i = 0; i < project->graph->records->len; i++) {
+		const Record *r = g_ptr_array_index(project->graph->records, i);
+
+		add_input(inputs, project, r->file, "records");
+	}
+	for (guint i = 0; project->sboms != NULL && i < project->sboms->len; i++) {
+		const Sbom *sbom = g_ptr_array_index(project->sboms, i);
+
+		add_input(inputs, project, sbom->file, "sbom");
+	}
+	add_input(inputs, project, project->model->file, "models");
+	return inputs;
 }

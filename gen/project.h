@@ -20,9 +20,23 @@ typedef struct {
 	GPtrArray *record_dirs; /* char*, relative to dir */
 	GArray *record_dir_pos; /* SrcPos of each entry in dossier.yaml */
 	char *paper;
+	/* Profile settings: project.documentation_level ("basic" or
+	 * "enhanced") and project.submission_type ("510k", "de-novo" or
+	 * "pma"), each NULL when not set or invalid. */
+	char *documentation_level;
+	char *submission_type;
+	/* The `documents` list: template names in submission order, or NULL
+	 * to build every template of the profile. */
+	GPtrArray *documents;   /* char* */
+	GArray *document_pos;   /* SrcPos of each entry in dossier.yaml */
+	GPtrArray *record_files; /* char*: the record files read, in path order */
 	gboolean doorstop;
 	Graph *graph;     /* owned */
 	guint files_read; /* record files read, records or not */
+	/* The SBOM files under `sbom:` that could be read, in listed order;
+	 * their components and vulnerabilities are records of the graph. */
+	GPtrArray *sboms; /* Sbom*, owned */
+	GHashTable *sbom_records; /* component ref -> Record*, see sbom_merge */
 } Project;
 
 /* Opens the repository at dir and loads its records. Returns NULL and sets
@@ -39,6 +53,12 @@ void project_read_record_file(Project *project, const char *path, DiagList *diag
 
 /* Joins a path below the project folder, leaving out a leading "./". */
 char *project_path(const char *dir, const char *relative);
+
+/* Returns the files a build reads from the project: dossier.yaml, the
+ * record files, the SBOM files and the model, as a new table from the
+ * name each has in the input digest to its path. Names are relative to
+ * the repository; a model outside it is named models/FILE. */
+GHashTable *project_input_files(const Project *project);
 
 /* Finds a model file by name (`medical-device`) or path; returns a new
  * string or NULL. */

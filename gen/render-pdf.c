@@ -1360,11 +1360,23 @@ collect_toc(const GPtrArray *blocks, GPtrArray *toc)
 	}
 }
 
+typedef struct {
+	FILE *file;
+	gboolean failed;
+} PdfSink;
+
+/* Cairo 1.16 aborts on an assertion in its PDF back end when a write
+ * fails part way (seen with a full disk and with ulimit -f), so a failed
+ * write is never reported to Cairo: the sink records it, drops the rest
+ * of the output, and the caller reports it once Cairo is done. */
 static cairo_status_t
 write_to_file(void *closure, const unsigned char *data, unsigned int length)
 {
-	return fwrite(data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS
-	                                                  : CAIRO_STATUS_WRITE_ERROR;
+	PdfSink *sink = closure;
+
+	if (!sink->failed && fwrite(data, 1, length, sink->file) != length)
+		sink->failed = TRUE;
+	return CAIRO_STATUS_SUCCESS;
 }
 
 static gboolean add_page_mode(GByteArray *pdf, guint64 base);
@@ -1467,6 +1479,7 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	cairo_status_t status;
 	gboolean ok = FALSE;
 	FILE *out;
+	PdfSink sink = {NULL, FALSE};
 
 	/* The contents list comes from the tree. A first pass lays everything
 	 * out without drawing, contents included, to learn the page count and
@@ -1487,7 +1500,8 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 		            path, g_strerror(errno));
 		goto done;
 	}
-	draw.surface = cairo_pdf_surface_create_for_stream(write_to_file, out, measure.page_w,
+	sink.file = out;
+	draw.surface = cairo_pdf_surface_create_for_stream(write_to_file, &sink, measure.page_w,
 	                                                   measure.page_h);
 	cairo_pdf_surface_restrict_to_version(draw.surface, CAIRO_PDF_VERSION_1_5);
 	cairo_pdf_surface_set_metadata(draw.surface, CAIRO_PDF_METADATA_TITLE, doc->title ? doc->title : "");
@@ -1516,6 +1530,8 @@ pdf_renderer_render(PdfRenderer *r, const Document *doc, const char *path, DiagL
 	cairo_destroy(draw.cr);
 	cairo_surface_finish(draw.surface);
 	status = cairo_surface_status(draw.surface);
+	if (status == CAIRO_STATUS_SUCCESS && sink.failed)
+		status = CAIRO_STATUS_WRITE_ERROR;
 	cairo_surface_destroy(draw.surface);
 	/* NOTE: a Cairo release that writes its catalog differently leaves
 	 * the PDF without /PageMode; the PDF tests catch that. */

@@ -110,6 +110,148 @@ template_find_profile(const Project *project, const char *profile)
 	return NULL;
 }
 
+/* Returns TRUE when a template's frontmatter sets `level: enhanced`.
+ * Problems with the frontmatter are reported when the template is
+ * expanded, not here. */
+static gboolean
+template_is_enhanced(const TemplateFile *t)
+{
+	DiagList *ignored = diag_list_new();
+	SourceText src;
+	FrontmatterSplit split;
+	YamlDoc *yaml = NULL;
+	gboolean enhanced = FALSE;
+
+	if (source_read(t->path, ignored, &src)) {
+		if (frontmatter_split(&src, ignored, &split) && split.has_frontmatter)
+			yaml = yaml_doc_parse(src.text + split.yaml_start, split.yaml_len, src.file,
+			                      split.yaml_line, NULL, ignored);
+		enhanced = g_strcmp0(yaml_scalar(yaml_map_get(yaml ? yaml->root : NULL, "level")),
+		                     "enhanced") == 0;
+		yaml_doc_free(yaml);
+		source_clear(&src);
+	}
+	diag_list_free(ignored);
+	return enhanced;
+}
+
+/* Returns the template's file name without ".md": 010-name. */
+static char *
+template_base_name(const TemplateFile *t)
+{
+	char *base = g_path_get_basename(t->path);
+
+	base[strlen(base) - 3] = '\0';
+	return base;
+}
+
+/* TRUE when a `documents` entry names t: by its file name with or without
+ * ".md", by its output name (010_name) or by the name after the number. */
+static gboolean
+names_template(const char *entry, const TemplateFile *t)
+{
+	char *file = g_path_get_basename(t->path);
+	char *base = template_base_name(t);
+	gboolean match = entry[0] != '\0' &&
+	                 (g_ascii_strcasecmp(entry, file) == 0 ||
+	                  g_ascii_strcasecmp(entry, base) == 0 ||
+	                  g_ascii_strcasecmp(entry, t->stem) == 0 ||
+	                  g_ascii_strcasecmp(entry, base + 4) == 0);
+
+	g_free(file);
+	g_free(base);
+	return match;
+}
+
+/* Returns "010-a, 020-b" for a message. */
+static char *
+template_names(const GPtrArray *list)
+{
+	GString *names = g_string_new(NULL);
+
+	for (guint i = 0; i < list->len; i++) {
+		char *base = template_base_name(g_ptr_array_index(list, i));
+
+		g_string_append_printf(names, "%s%s", i > 0 ? ", " : "", base);
+		g_free(base);
+	}
+	return g_string_free(names, FALSE);
+}
+
+/* Picks the templates that the `documents` list names, in its order. */
+static GPtrArray *
+select_listed(const GPtrArray *list, const Project *project, DiagList *diags)
+{
+	GPtrArray *chosen = g_ptr_array_new();
+
+	for (guint i = 0; i < project->documents->len; i++) {
+		const char *entry = g_ptr_array_index(project->documents, i);
+		SrcPos pos = g_array_index(project->document_pos, SrcPos, i);
+		GPtrArray *matches = g_ptr_array_new();
+
+		for (guint j = 0; j < list->len; j++)
+			if (names_template(entry, g_ptr_array_index(list, j)))
+				g_ptr_array_add(matches, g_ptr_array_index(list, j));
+		if (matches->len == 0) {
+			char *names = template_names(list);
+
+			diag_add(diags, DIAG_PROJECT_INVALID, pos,
+			         "documents: no template of the profile is named '%s'; it is left out "
+			         "(the templates are: %s)", entry, names[0] ? names : "none");
+			g_free(names);
+		} else if (matches->len > 1) {
+			char *names = template_names(matches);
+
+			diag_add(diags, DIAG_PROJECT_INVALID, pos,
+			         "documents: '%s' names %u templates (%s); it is left out, so give the "
+			         "file name", entry, matches->len, names);
+			g_free(names);
+		} else if (g_ptr_array_find(chosen, g_ptr_array_index(matches, 0), NULL)) {
+			diag_add(diags, DIAG_PROJECT_INVALID, pos,
+			         "documents: '%s' names the same template as an earlier entry; the "
+			         "document is built once, at its first place", entry);
+		} else {
+			g_ptr_array_add(chosen, g_ptr_array_index(matches, 0));
+		}
+		g_ptr_array_free(matches, TRUE);
+	}
+	return chosen;
+}
+
+void
+template_select(GPtrArray *list, const Project *project, DiagList *diags)
+{
+	gboolean enhanced = project->documentation_level == NULL ||
+	                    strcmp(project->documentation_level, "enhanced") == 0;
+	GPtrArray *chosen;
+	gpointer *all;
+	gsize count;
+
+	if (project->documents != NULL) {
+		chosen = select_listed(list, project, diags);
+	} else {
+		chosen = g_ptr_array_new();
+		for (guint i = 0; i < list->len; i++)
+			if (enhanced || !template_is_enhanced(g_ptr_array_index(list, i)))
+				g_ptr_array_add(chosen, g_ptr_array_index(list, i));
+	}
+	/* Rebuild the list in the chosen order and free the rest. */
+	all = g_ptr_array_steal(list, &count);
+	for (gsize i = 0; i < count; i++)
+		if (!g_ptr_array_find(chosen, all[i], NULL))
+			template_file_free(all[i]);
+	g_free(all);
+	for (guint i = 0; i < chosen->len; i++) {
+		TemplateFile *t = g_ptr_array_index(chosen, i);
+		char *stem = g_strdup_printf("%03u_%s", i + 1, t->stem + 4);
+
+		g_free(t->stem);
+		t->stem = stem;
+		g_ptr_array_add(list, t);
+	}
+	g_ptr_array_free(chosen, TRUE);
+}
+
 /* Expansion state for one template. */
 typedef struct {
 	const Project *project;
@@ -129,10 +271,29 @@ is_record(void *data, const char *id)
 	return graph_find(x->graph, id) != NULL;
 }
 
+/* Returns how a document names the submission type: "510(k)" for 510k. */
+static const char *
+submission_type_name(const char *type)
+{
+	static const char *const names[][2] = {
+		{"510k", "510(k)"}, {"de-novo", "De Novo"}, {"pma", "PMA"}};
+
+	for (guint i = 0; type != NULL && i < G_N_ELEMENTS(names); i++)
+		if (strcmp(type, names[i][0]) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+/* Returns project.KEY from dossier.yaml, or for submission_type_name,
+ * which dossier.yaml need not set, the name of project.submission_type. */
 static const char *
 project_setting(const Project *project, const char *key)
 {
-	return yaml_scalar(yaml_map_get(project->settings, key));
+	const char *value = yaml_scalar(yaml_map_get(project->settings, key));
+
+	if (value == NULL && strcmp(key, "submission_type_name") == 0)
+		return submission_type_name(project->submission_type);
+	return value;
 }
 
 /* Replaces {{ project.NAME }} in text; unknown names are reported at their
@@ -192,6 +353,8 @@ humanize(const char *name)
 
 	if (g_str_has_prefix(name, "incoming."))
 		name += strlen("incoming.");
+	else if (g_str_has_prefix(name, "related."))
+		name += strlen("related.");
 	words = g_strsplit_set(name, "_.", -1);
 	for (char **w = words; *w; w++) {
 		if (out->len > 0)
@@ -224,14 +387,83 @@ add_id_list(const Expander *x, GPtrArray *inlines, GPtrArray *records)
 	}
 }
 
+/* How many links away a related.TYPE column looks: enough for a
+ * vulnerability to reach a hazard through the component it affects and
+ * the threat that uses that component, or through the security control
+ * that mitigates it and that control's threat. */
+#define RELATED_MAX_HOPS 3
+
+static int
+compare_records_by_index(gconstpointer a, gconstpointer b)
+{
+	const Record *ra = *(const Record *const *)a, *rb = *(const Record *const *)b;
+
+	return ra->index < rb->index ? -1 : ra->index > rb->index;
+}
+
+/* The records of type `type` within RELATED_MAX_HOPS links of r, following
+ * links in either direction, without passing through a record of r's own
+ * type or of `type`; sorted by ID. */
+static GPtrArray *
+related_records(const Record *r, const char *type)
+{
+	GPtrArray *found = g_ptr_array_new();
+	GPtrArray *frontier = g_ptr_array_new();
+	GHashTable *seen = g_hash_table_new(NULL, NULL);
+
+	g_ptr_array_add(frontier, (gpointer)r);
+	g_hash_table_add(seen, (gpointer)r);
+	for (int hop = 0; hop < RELATED_MAX_HOPS && frontier->len > 0; hop++) {
+		GPtrArray *next = g_ptr_array_new();
+
+		for (guint i = 0; i < frontier->len; i++) {
+			const Record *at = g_ptr_array_index(frontier, i);
+
+			for (int dir = 0; dir < 2; dir++) {
+				const GPtrArray *links = dir == 0 ? at->links : at->incoming;
+
+				for (guint k = 0; k < links->len; k++) {
+					const Link *l = g_ptr_array_index(links, k);
+					Record *other = dir == 0 ? l->to : l->from;
+
+					if (other == NULL || g_hash_table_contains(seen, other))
+						continue;
+					g_hash_table_add(seen, other);
+					if (other->type_name != NULL && strcmp(other->type_name, type) == 0)
+						g_ptr_array_add(found, other);
+					else if (other->type_name == NULL || r->type_name == NULL ||
+					         strcmp(other->type_name, r->type_name) != 0)
+						g_ptr_array_add(next, other);
+				}
+			}
+		}
+		g_ptr_array_free(frontier, TRUE);
+		frontier = next;
+	}
+	g_ptr_array_free(frontier, TRUE);
+	g_hash_table_destroy(seen);
+	g_ptr_array_sort(found, compare_records_by_index);
+	return found;
+}
+
 /* Appends the inlines showing one column of a record: a field, a computed
- * value, or the records that link to it in a role. */
+ * value, the records that link to it in a role (incoming.ROLE), or the
+ * records of a type near it in the graph (related.TYPE). */
 static void
 column_inlines(const Expander *x, const Record *r, const char *column, GPtrArray *inlines)
 {
 	MarkdownContext ctx = {is_record, (void *)x, x->file, 1, 0, NULL, NULL, NULL};
 	const Field *field;
 
+	if (g_str_has_prefix(column, "related.")) {
+		GPtrArray *found = related_records(r, column + 8);
+
+		if (found->len == 0)
+			doc_inlines_add_text(inlines, "\xE2\x80\x94");
+		add_id_list(x, inlines, found);
+		g_ptr_array_free(found, TRUE);
+		return;
+	}
 	if (g_str_has_prefix(column, "incoming.")) {
 		GPtrArray *from = g_ptr_array_new();
 
@@ -280,6 +512,8 @@ column_known(const Expander *x, const RecordType *type, const char *column)
 	for (const char *const *b = builtin; *b; b++)
 		if (strcmp(column, *b) == 0)
 			return TRUE;
+	if (g_str_has_prefix(column, "related."))
+		return model_type(x->graph->model, column + 8) != NULL;
 	if (g_str_has_prefix(column, "incoming.")) {
 		const Model *model = x->graph->model;
 
@@ -877,8 +1111,115 @@ directive_checks(Expander *x, const YamlNode *d, GPtrArray *out)
 	}
 }
 
+static void
+add_column(GPtrArray *columns, const char *name, const char *label, double weight)
+{
+	Column *c;
+
+	if (name == NULL)
+		return;
+	c = g_new0(Column, 1);
+	c->name = g_strdup(name);
+	c->label = g_strdup(label);
+	c->weight = weight;
+	g_ptr_array_add(columns, c);
+}
+
+/* `sbom` and `vulnerabilities`: tables of the records the model's sbom
+ * section names, with default columns drawn from its field mapping, so a
+ * template needs no field names. `columns`, `where` and `sort` work as in
+ * `table`; `related: [TYPE...]` adds related.TYPE columns (for example the
+ * hazards a vulnerability can lead to). Components sort by title. */
+static void
+directive_sbom(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrArray *out,
+               gboolean vulnerabilities)
+{
+	const Model *model = x->graph->model;
+	const SbomMapping *map = vulnerabilities ? &model->sbom_vulnerability : &model->sbom_component;
+	const SbomMapping *vmap = &model->sbom_vulnerability;
+	const char *kind = vulnerabilities ? "vulnerabilities" : "sbom";
+	const RecordType *type = map->type ? model_type(model, map->type) : NULL;
+	const YamlNode *related = yaml_map_get(d, "related");
+	GPtrArray *columns, *records, *types = NULL;
+
+	if (type == NULL) {
+		diag_add(x->diags, DIAG_DIRECTIVE_INVALID, kind_node->pos,
+		         "'%s' needs the model's sbom section to name the record type of %s; the "
+		         "directive is skipped", kind, vulnerabilities ? "vulnerabilities" : "components");
+		return;
+	}
+	if (!yaml_node_is_null(kind_node) &&
+	    !(kind_node->kind == YAML_NODE_MAPPING && yaml_map_size(kind_node) == 0)) {
+		gboolean on;
+
+		if (yaml_scalar(kind_node) == NULL || !yaml_parse_bool(kind_node->text, &on) || !on)
+			diag_add(x->diags, DIAG_DIRECTIVE_INVALID, kind_node->pos,
+			         "'%s' takes {} or true; its options are keys beside it", kind);
+	}
+	if (yaml_map_get(d, "columns") != NULL) {
+		columns = read_columns(x, yaml_map_get(d, "columns"), type, "id,title");
+	} else {
+		columns = g_ptr_array_new_with_free_func(column_free);
+		if (!vulnerabilities) {
+			add_column(columns, "title", "Component", 2.2);
+			add_column(columns, sbom_mapping_field(map, "version"), "Version", 1.2);
+			add_column(columns, sbom_mapping_field(map, "supplier"), "Supplier", 1.8);
+			add_column(columns, sbom_mapping_field(map, "licence"), "Licence", 1.4);
+			add_column(columns, sbom_mapping_field(map, "level_of_support"), "Support", 1.3);
+			add_column(columns, sbom_mapping_field(map, "end_of_support"), "End of support",
+			           1.3);
+			if (vmap->type != NULL && vmap->link != NULL) {
+				char *name = g_strconcat("incoming.", vmap->link, NULL);
+
+				add_column(columns, name, "Vulnerabilities", 1.6);
+				g_free(name);
+			}
+		} else {
+			add_column(columns, "id", "Record", 1.6);
+			add_column(columns, sbom_mapping_field(map, "id"), "Vulnerability", 1.6);
+			add_column(columns, map->link, "Component", 1.5);
+			add_column(columns, sbom_mapping_field(map, "score"), "Score", 0.8);
+			add_column(columns, sbom_mapping_field(map, "severity"), "Severity", 1.0);
+			add_column(columns, sbom_mapping_field(map, "state"), "State", 1.2);
+			add_column(columns, sbom_mapping_field(map, "justification"), "Justification", 2.4);
+		}
+	}
+	if (related != NULL) {
+		types = yaml_read_string_list(related, DIAG_DIRECTIVE_INVALID, x->diags, "related");
+		for (guint i = 0; types != NULL && i < types->len; i++) {
+			const char *t = g_ptr_array_index(types, i);
+			const RecordType *rt = model_type(model, t);
+			char *name = g_strconcat("related.", t, NULL);
+
+			if (rt == NULL)
+				diag_add(x->diags, DIAG_UNKNOWN_COLUMN, related->pos,
+				         "'related' names '%s', which is not a record type of the model", t);
+			else
+				add_column(columns, name, rt->title ? rt->title : t, 1.5);
+			g_free(name);
+		}
+		if (types != NULL)
+			g_ptr_array_free(types, TRUE);
+	}
+	records = select_records(x, type, d);
+	if (!vulnerabilities && yaml_map_get(d, "sort") == NULL) {
+		SortKey key = {"title", NULL, FALSE};
+
+		g_ptr_array_sort_with_data(records, compare_by_key, &key);
+	}
+	if (records->len == 0)
+		g_ptr_array_add(out, doc_paragraph(vulnerabilities ? "No known vulnerabilities."
+		                                                   : "No SOUP components.",
+		                                   d->pos));
+	else if (columns->len > 0)
+		g_ptr_array_add(out, build_table(x, records, columns, d->pos));
+	g_ptr_array_free(records, TRUE);
+	g_ptr_array_free(columns, TRUE);
+}
+
 static const char *const directive_kinds[] = {"records", "table", "matrix", "risk-matrix",
-                                              "checks", "history", "toc", "page-break", NULL};
+                                              "checks", "history", "toc", "page-break", "sbom",
+                                              "vulnerabilities", NULL};
 
 static void
 expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GPtrArray *out)
@@ -889,7 +1230,8 @@ expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GP
 	const char *kind;
 	static const char *const options[] = {"records", "table", "matrix", "risk-matrix", "checks",
 	                                      "history", "toc", "page-break", "columns", "where",
-	                                      "sort", "fields", "heading_level", NULL};
+	                                      "sort", "fields", "heading_level", "sbom",
+	                                      "vulnerabilities", "related", NULL};
 
 	if (yaml == NULL)
 		return;
@@ -897,7 +1239,7 @@ expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GP
 		diag_add(x->diags, DIAG_UNKNOWN_DIRECTIVE, fence,
 		         "a dossier block must hold a mapping whose first key is the directive (%s); "
 		         "the block is skipped", "records, table, matrix, risk-matrix, checks, "
-		         "history, toc or page-break");
+		         "history, toc, page-break, sbom or vulnerabilities");
 		goto out;
 	}
 	key = yaml_map_key(d, 0);
@@ -906,7 +1248,8 @@ expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GP
 	if (!g_strv_contains(directive_kinds, kind)) {
 		diag_add(x->diags, DIAG_UNKNOWN_DIRECTIVE, key->pos,
 		         "unknown directive '%s'; use records, table, matrix, risk-matrix, checks, "
-		         "history, toc or page-break; the block is skipped", kind);
+		         "history, toc, page-break, sbom or vulnerabilities; the block is skipped",
+		         kind);
 		goto out;
 	}
 	yaml_check_keys(d, options, x->diags, "a dossier directive");
@@ -922,6 +1265,10 @@ expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GP
 		directive_risk_matrix(x, d, value, out);
 	else if (strcmp(kind, "checks") == 0)
 		directive_checks(x, d, out);
+	else if (strcmp(kind, "sbom") == 0)
+		directive_sbom(x, d, value, out, FALSE);
+	else if (strcmp(kind, "vulnerabilities") == 0)
+		directive_sbom(x, d, value, out, TRUE);
 	else if (strcmp(kind, "toc") == 0 || strcmp(kind, "page-break") == 0) {
 		gboolean on;
 
@@ -1033,11 +1380,49 @@ name_sections(Expander *x, GPtrArray *blocks)
 	}
 }
 
+/* Reports a frontmatter `level` other than basic or enhanced. */
+static void
+check_level(const YamlNode *node, DiagList *diags)
+{
+	const char *text = yaml_scalar(node);
+
+	if (node == NULL ||
+	    (text != NULL && (strcmp(text, "basic") == 0 || strcmp(text, "enhanced") == 0)))
+		return;
+	if (text != NULL)
+		diag_add(diags, DIAG_TEMPLATE_INVALID, node->pos,
+		         "level must be basic or enhanced, not '%s'; the template is built at every "
+		         "documentation level", text);
+	else
+		diag_add(diags, DIAG_TEMPLATE_INVALID, node->pos,
+		         "level must be basic or enhanced, not %s; the template is built at every "
+		         "documentation level", yaml_node_kind_name(node));
+}
+
+/* Returns the document number: PREFIX-NUMBER from project.document_prefix
+ * and the template's `number`, else PREFIX-NNN with NNN the document's
+ * place in the package (the digits that start its stem). Without a prefix
+ * it is NUMBER or NNN alone. */
+static char *
+document_number(const char *prefix, const char *number, const char *stem)
+{
+	char *place = g_strndup(stem, strspn(stem, "0123456789"));
+	const char *own = number != NULL ? number : place;
+	char *result;
+
+	if (prefix != NULL && own[0] != '\0')
+		result = g_strdup_printf("%s-%s", prefix, own);
+	else
+		result = g_strdup(prefix != NULL ? prefix : own);
+	g_free(place);
+	return result;
+}
+
 Document *
 template_expand(const TemplateFile *t, const Project *project, const DiagList *findings,
                 const char *date, DiagList *diags)
 {
-	static const char *const known[] = {"title", "number", "revision", "subject", NULL};
+	static const char *const known[] = {"title", "number", "revision", "subject", "level", NULL};
 	Expander x = {project, project->graph, findings, diags, NULL, NULL, 0};
 	SourceText src;
 	FrontmatterSplit split;
@@ -1064,14 +1449,14 @@ template_expand(const TemplateFile *t, const Project *project, const DiagList *f
 		goto out;
 	}
 	yaml_check_keys(fm, known, diags, "template frontmatter");
+	check_level(yaml_map_get(fm, "level"), diags);
 
 	doc = doc_new();
 	doc->title = g_strdup(title);
 	prefix = project_setting(project, "document_prefix");
 	number = yaml_scalar(yaml_map_get(fm, "number"));
 	version = project_setting(project, "version");
-	doc->number = number ? (prefix ? g_strdup_printf("%s-%s", prefix, number) : g_strdup(number))
-	                     : g_strdup(prefix ? prefix : "");
+	doc->number = document_number(prefix, number, t->stem);
 	doc->revision = g_strdup(yaml_scalar(yaml_map_get(fm, "revision")) ? yaml_map_get(fm, "revision")->text
 	                                                                     : version ? version : "-");
 	doc->author = g_strdup(project_setting(project, "manufacturer"));

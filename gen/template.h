@@ -9,13 +9,23 @@
 
 typedef struct {
 	char *path;
-	char *stem; /* output file name without extension: NNN_name */
+	char *stem; /* output file name without extension: NNN_name, with the
+	             * template's number until template_select renumbers it */
 } TemplateFile;
 
 /* Lists the templates NNN-name.md of a folder in name order; other files
  * are reported and skipped. */
 GPtrArray *template_list(const char *dir, DiagList *diags);
 void template_file_free(TemplateFile *t);
+
+/* Keeps the templates a build writes, in submission order, and renames
+ * their stems 001_name, 002_name, ... as the FDA eCopy rules ask. With a
+ * `documents` list in dossier.yaml those are the templates it names, in
+ * its order, whatever their level (an entry that names no template, or
+ * several, is reported and left out). Without one, every template in
+ * name order, except those with `level: enhanced` when
+ * project.documentation_level is basic. */
+void template_select(GPtrArray *list, const Project *project, DiagList *diags);
 
 /* Expands one template against the project. findings are the check
  * diagnostics, for the `checks` directive; date (YYYY-MM-DD) is printed

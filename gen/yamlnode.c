@@ -560,3 +560,35 @@ yaml_check_keys(const YamlNode *map, const char *const *known, DiagList *diags,
 			         key->kind == YAML_NODE_SCALAR ? key->text : "(not a text)", where);
 	}
 }
+
+YamlDoc *
+yaml_doc_new(void)
+{
+	YamlDoc *doc = g_new0(YamlDoc, 1);
+
+	doc->nodes = g_ptr_array_new_with_free_func(node_free);
+	return doc;
+}
+
+YamlNode *
+yaml_doc_add(YamlDoc *doc, YamlNodeKind kind, const char *text, SrcPos pos)
+{
+	YamlNode *node = g_new0(YamlNode, 1);
+
+	node->kind = kind;
+	node->pos = pos;
+	node->weight = 1;
+	if (kind == YAML_NODE_SCALAR)
+		node->text = g_strdup(text ? text : "");
+	else
+		node->children = g_ptr_array_new();
+	g_ptr_array_add(doc->nodes, node);
+	return node;
+}
+
+void
+yaml_node_append(YamlNode *collection, YamlNode *child)
+{
+	g_ptr_array_add(collection->children, child);
+	collection->weight += child->weight;
+}

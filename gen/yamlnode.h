@@ -53,6 +53,14 @@ YamlDoc *yaml_doc_parse(const char *text, size_t len, const char *file,
                         int first_line, const YamlLimits *limits, DiagList *diags);
 void yaml_doc_free(YamlDoc *doc);
 
+/* Builds a document in code, for importers whose data is not YAML: the
+ * document owns every node added. A scalar added this way is never read
+ * as null. Mappings take key and value nodes alternating, in order, with
+ * no duplicate detection. */
+YamlDoc *yaml_doc_new(void);
+YamlNode *yaml_doc_add(YamlDoc *doc, YamlNodeKind kind, const char *text, SrcPos pos);
+void yaml_node_append(YamlNode *collection, YamlNode *child);
+
 gboolean yaml_node_is_null(const YamlNode *node);
 /* Looks up a mapping key; returns NULL when absent or not a mapping. */
 YamlNode *yaml_map_get(const YamlNode *map, const char *key);

@@ -61,7 +61,8 @@ expect_status 2 "folder without project" "$DOSSIER" check "$tmp/empty"
 
 # JSON and SARIF reports of a repository with findings.
 mkdir -p "$tmp/repo/records"
-cp "$example/dossier.yaml" "$tmp/repo/"
+# The example's settings without its SBOM list: this repository has no SBOM.
+sed '/^sbom:/,/^$/d' "$example/dossier.yaml" >"$tmp/repo/dossier.yaml"
 cat >"$tmp/repo/records/RC-001.md" <<'REC'
 ---
 id: RC-001

@@ -169,7 +169,7 @@ def main():
         with open(os.path.join(tdir, "010-all.md"), "w") as f:
             f.write("---\ntitle: All\n---\n```dossier\nrecords: user-need\n```\n")
         status, package, stderr = build(repo, os.path.join(out, "c"))
-        docx = os.path.join(package, "010_all.docx")
+        docx = os.path.join(package, "001_all.docx")
         check(status in (0, 1) and os.path.exists(docx), "hostile input builds a DOCX")
         check("image-unreadable" in stderr, "a fake image is reported")
         if os.path.exists(docx):

@@ -181,10 +181,17 @@ def check_example(out):
     return package
 
 
+def package_files(package):
+    """Every file of a package, as paths relative to it."""
+    return sorted(os.path.relpath(os.path.join(d, n), package)
+                  for d, _, names in os.walk(package) for n in names)
+
+
 def check_reproducible(out, package):
     status, second, _ = build(EXAMPLE, os.path.join(out, "second"))
-    same = all(open(os.path.join(package, n), "rb").read() == open(os.path.join(second, n), "rb").read()
-               for n in os.listdir(package))
+    same = package_files(package) == package_files(second) and all(
+        open(os.path.join(package, n), "rb").read() == open(os.path.join(second, n), "rb").read()
+        for n in package_files(package))
     check(status == 0 and same, "a second build is byte-identical")
     locales = run(["locale", "-a"]).stdout.split()
     comma = next((l for l in locales if l.lower() in ("de_de.utf8", "de_de.utf-8")), None)
@@ -193,8 +200,9 @@ def check_reproducible(out, package):
     else:
         env = dict(os.environ, LC_ALL=comma, LANG=comma)
         status, third, _ = build(EXAMPLE, os.path.join(out, "comma"), env)
-        same = all(open(os.path.join(package, n), "rb").read() == open(os.path.join(third, n), "rb").read()
-                   for n in os.listdir(package))
+        same = package_files(package) == package_files(third) and all(
+            open(os.path.join(package, n), "rb").read() == open(os.path.join(third, n), "rb").read()
+            for n in package_files(package))
         check(status == 0 and same, "a build under %s is byte-identical" % comma)
     env = dict(os.environ, SOURCE_DATE_EPOCH="86400", TZ="Pacific/Kiritimati")
     status, dated, _ = build(EXAMPLE, os.path.join(out, "dated"), env)
@@ -280,7 +288,7 @@ def check_hostile(out):
     with open(os.path.join(tdir, "010-all.md"), "w") as f:
         f.write("---\ntitle: Everything\nnumber: ALL\n---\n```dossier\nrecords: user-need\n```\n")
     status, package, stderr = build(repo, os.path.join(out, "hostile-out"))
-    pdf = os.path.join(package, "010_all.pdf")
+    pdf = os.path.join(package, "001_all.pdf")
     check(status in (0, 1) and os.path.exists(pdf), "hostile input builds (%d)" % status)
     if not os.path.exists(pdf):
         print(stderr[-2000:])

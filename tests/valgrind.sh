@@ -1,8 +1,8 @@
 #!/bin/sh
-# Runs the unit tests and dossier check, build, trace and matrix on the
-# example under valgrind memcheck. Any invalid read or write, use of an
-# uninitialised value or definite leak (outside the suppressed
-# third-party caches) fails the test.
+# Runs the unit tests and dossier check, build, init, trace, matrix and
+# sbom on the example (and on corpus SBOMs) under valgrind memcheck. Any invalid
+# read or write, use of an uninitialised value or definite leak (outside
+# the suppressed third-party caches) fails the test.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 DOSSIER=${DOSSIER:-$top_srcdir/gen/dossier}
@@ -38,7 +38,15 @@ memcheck() {
 CK_FORK=no CK_DEFAULT_TIMEOUT=300 memcheck "unit tests" "$units"
 memcheck "check" "$DOSSIER" check "$example"
 memcheck "check json" "$DOSSIER" check --format json "$example"
-memcheck "build" "$DOSSIER" build "$example" -o "$tmp/out-package" --quiet
+memcheck "build" "$DOSSIER" build "$example" -o "$tmp/out-package" --zip --quiet
+memcheck "init" "$DOSSIER" init "$tmp/new-repository"
 memcheck "trace" "$DOSSIER" trace -C "$example" HAZ-012
 memcheck "matrix" "$DOSSIER" matrix -C "$example" hazard test
+memcheck "sbom export" "$DOSSIER" sbom export "$example"
+corpus=$top_srcdir/../shared/corpus/sbom
+if [ -d "$corpus" ]; then
+	memcheck "sbom show" "$DOSSIER" sbom show --format json "$corpus/sbomqs.cdx-modtool.json" \
+		"$corpus/laravel-7.12.0.bom.1.4.xml" "$corpus/appbomination.spdx.json" \
+		"$corpus/cisa-case-2.vex.json"
+fi
 exit $failed

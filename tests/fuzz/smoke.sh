@@ -34,4 +34,6 @@ run yaml "$top/models" "$top/examples/infusion-pump"
 run model "$top/models"
 run render "$top/examples/infusion-pump/records/hazard"
 run template "$top/templates"
+run sbom "$top/examples/infusion-pump/sbom" "$top/tests/cases/sbom-findings/input/sbom" \
+	"$top/tests/cases/sbom-unreadable/input/sbom"
 echo "fuzz smoke run passed"

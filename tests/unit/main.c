@@ -62,6 +62,8 @@ main(void)
 	srunner_add_suite(runner, model_suite());
 	srunner_add_suite(runner, graph_suite());
 	srunner_add_suite(runner, risk_suite());
+	srunner_add_suite(runner, sbom_suite());
+	srunner_add_suite(runner, sbom_xml_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -8,6 +8,8 @@ Suite *frontmatter_suite(void);
 Suite *model_suite(void);
 Suite *graph_suite(void);
 Suite *risk_suite(void);
+Suite *sbom_suite(void);
+Suite *sbom_xml_suite(void);
 
 /* Returns the path of a file in the source tree; free with g_free. */
 char *test_srcdir_path(const char *relative);

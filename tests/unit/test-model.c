@@ -43,7 +43,7 @@ START_TEST(default_model_loads_cleanly)
 
 	ck_assert_ptr_nonnull(model);
 	ck_assert_uint_eq(diags->items->len, 0);
-	ck_assert_uint_eq(model->types->len, 14);
+	ck_assert_uint_eq(model->types->len, 19);
 	hazard = model_type(model, "hazard");
 	ck_assert_ptr_nonnull(hazard);
 	ck_assert_str_eq(hazard->prefix, "HAZ");
