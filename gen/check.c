@@ -247,11 +247,39 @@ in_list(const GPtrArray *list, const char *text)
 	       g_ptr_array_find_with_equal_func((GPtrArray *)list, text, g_str_equal, NULL);
 }
 
+/* TRUE when version names the release: equal to it, or a pre-release or
+ * build of it (2.4.0-rc2, 2.4.0+build7 for release 2.4.0). */
 static gboolean
-rule_applies(const Rule *rule, const Record *r)
+is_release_version(const char *version, const char *release)
+{
+	size_t n;
+
+	if (version == NULL || release == NULL)
+		return FALSE;
+	n = strlen(release);
+	return strncmp(version, release, n) == 0 &&
+	       (version[n] == '\0' || version[n] == '-' || version[n] == '+');
+}
+
+static gboolean condition_holds(const Rule *rule, const Record *r, const char *release);
+
+static gboolean
+rule_applies(const Rule *rule, const Record *r, const char *release)
+{
+	for (guint i = 0; rule->also != NULL && i < rule->also->len; i++)
+		if (!condition_holds(g_ptr_array_index(rule->also, i), r, release))
+			return FALSE;
+	return condition_holds(rule, r, release);
+}
+
+static gboolean
+condition_holds(const Rule *rule, const Record *r, const char *release)
 {
 	const char *value;
 
+	if (rule->when_release)
+		return rule->when_field != NULL &&
+		       is_release_version(rule_value(r, rule->when_field), release);
 	if (rule->when_field == NULL || rule->when_values == NULL)
 		return TRUE;
 	value = rule_value(r, rule->when_field);
@@ -295,10 +323,10 @@ count_links(const Rule *rule, const Record *r)
 }
 
 void
-check_rules(const Graph *graph, DiagList *diags)
+check_rule_list(const Graph *graph, const GPtrArray *rules, const char *release, DiagList *diags)
 {
-	for (guint k = 0; k < graph->model->rules->len; k++) {
-		const Rule *rule = g_ptr_array_index(graph->model->rules, k);
+	for (guint k = 0; k < rules->len; k++) {
+		const Rule *rule = g_ptr_array_index(rules, k);
 
 		for (guint i = 0; i < graph->records->len; i++) {
 			const Record *r = g_ptr_array_index(graph->records, i);
@@ -306,8 +334,19 @@ check_rules(const Graph *graph, DiagList *diags)
 			Diag *d;
 
 			if (r->type == NULL || strcmp(r->type->name, rule->type) != 0 ||
-			    !is_primary(graph, r) || !rule_applies(rule, r))
+			    !is_primary(graph, r) || !rule_applies(rule, r, release))
 				continue;
+			if (rule->require_field != NULL) {
+				const char *value = rule_value(r, rule->require_field);
+
+				if (value != NULL && *value != '\0' &&
+				    (rule->require_values == NULL || in_list(rule->require_values, value)))
+					continue;
+				d = diag_add_custom(diags, DIAG_COVERAGE, rule->level, rule->code, r->pos,
+				                    "'%s': %s", r->id, rule->message);
+				d->summary = g_intern_string(rule->message);
+				continue;
+			}
 			n = count_links(rule, r);
 			if (n >= rule->min)
 				continue;
@@ -321,6 +360,12 @@ check_rules(const Graph *graph, DiagList *diags)
 			d->summary = g_intern_string(rule->message);
 		}
 	}
+}
+
+void
+check_rules(const Graph *graph, DiagList *diags)
+{
+	check_rule_list(graph, graph->model->rules, NULL, diags);
 }
 
 static gboolean

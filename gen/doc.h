@@ -81,6 +81,10 @@ struct DocBlock {
 	DocTable *table;
 	DocRiskMatrix *matrix;
 	SrcPos pos; /* where the content came from, for renderer warnings */
+	/* A paragraph that stands where a directive found no records, so a
+	 * release gate can tell an empty section from a written one; its
+	 * text is then the record type's name. */
+	gboolean no_records;
 };
 
 typedef struct {

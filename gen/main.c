@@ -7,6 +7,7 @@
 #include "project.h"
 #include "render-docx.h"
 #include "render-pdf.h"
+#include "profile.h"
 #include "sbom-export.h"
 #include "template.h"
 
@@ -139,23 +140,33 @@ exit_status(const DiagList *diags, gboolean werror)
  * keeping only the diagnostics, so a pipeline can find template problems
  * before a build. */
 static void
-check_templates(const Project *project, DiagList *diags)
+check_templates(const Project *project, const char *profile, const ProfileGate *gate,
+                DiagList *diags)
 {
-	const char *profile = yaml_scalar(yaml_map_get(project->settings, "profile"));
-	char *dir = template_find_profile(project, profile ? profile : "fda-premarket");
+	char *dir;
 	GPtrArray *list;
 
+	if (profile == NULL)
+		profile = yaml_scalar(yaml_map_get(project->settings, "profile"));
+	if (profile == NULL)
+		profile = "fda-premarket";
+	dir = template_find_profile(project, profile);
 	if (dir == NULL) {
 		diag_add(diags, DIAG_TEMPLATE_INVALID,
 		         project->file ? src_pos(project->file, 1, 1) : src_pos(NULL, 0, 0),
 		         "template profile '%s' not found in the repository's templates folder or "
-		         "the installed ones", profile ? profile : "fda-premarket");
+		         "the installed ones", profile);
 		return;
 	}
 	list = template_list(dir, diags);
 	template_select(list, project, diags);
-	for (guint i = 0; i < list->len; i++)
-		doc_free(template_expand(g_ptr_array_index(list, i), project, diags, NULL, diags));
+	for (guint i = 0; i < list->len; i++) {
+		Document *doc = template_expand(g_ptr_array_index(list, i), project, diags, NULL, diags);
+
+		if (doc != NULL && gate != NULL)
+			profile_gate_sections(gate, doc, diags);
+		doc_free(doc);
+	}
 	g_ptr_array_free(list, TRUE);
 	g_free(dir);
 }
@@ -163,13 +174,17 @@ check_templates(const Project *project, DiagList *diags)
 static int
 command_check(int argc, char **argv)
 {
-	char *format = NULL;
+	char *format = NULL, *profile = NULL;
 	gboolean werror = FALSE, templates = FALSE;
+	ProfileGate *gate;
 	GOptionEntry entries[] = {
 		{"format", 'f', 0, G_OPTION_ARG_STRING, &format,
 		 "Output format: text (default), json or sarif", "FORMAT"},
 		{"werror", 0, 0, G_OPTION_ARG_NONE, &werror,
 		 "Exit with status 1 on warnings as well as errors", NULL},
+		{"profile", 'p', 0, G_OPTION_ARG_STRING, &profile,
+		 "Check for a release with the submission profile NAME (such as fda-premarket): "
+		 "expand its templates, report empty sections, run its release gate", "NAME"},
 		{"templates", 't', 0, G_OPTION_ARG_NONE, &templates,
 		 "Also expand the templates of the project's profile that build would use and "
 		 "report their problems, without rendering", NULL},
@@ -208,8 +223,24 @@ command_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	project_check(project, diags);
-	if (templates)
-		check_templates(project, diags);
+	if (profile != NULL) {
+		if (profile[0] == '\0' || profile[0] == '.' || strchr(profile, '/') != NULL) {
+			fprintf(stderr, "dossier check: invalid profile '%s': a profile is the name of a "
+			        "folder under templates/, not a path\n", profile);
+			project_free(project);
+			diag_list_free(diags);
+			g_free(format);
+			g_free(profile);
+			return EXIT_USAGE;
+		}
+		gate = profile_gate_load(project, profile, diags);
+		profile_gate_check(gate, project, diags);
+		check_templates(project, profile, gate, diags);
+		profile_gate_raise(gate, diags);
+		profile_gate_free(gate);
+	} else if (templates) {
+		check_templates(project, NULL, NULL, diags);
+	}
 	diag_list_sort(diags);
 
 	if (strcmp(format, "json") == 0) {
@@ -234,6 +265,7 @@ command_check(int argc, char **argv)
 	project_free(project);
 	diag_list_free(diags);
 	g_free(format);
+	g_free(profile);
 	return status;
 }
 

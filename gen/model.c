@@ -41,7 +41,7 @@ type_free(gpointer data)
 	g_free(t);
 }
 
-static void
+void
 rule_free(gpointer data)
 {
 	Rule *r = data;
@@ -51,6 +51,11 @@ rule_free(gpointer data)
 	g_free(r->when_field);
 	g_free(r->when_default);
 	g_free(r->where_field);
+	g_free(r->require_field);
+	if (r->require_values != NULL)
+		g_ptr_array_free(r->require_values, TRUE);
+	if (r->also != NULL)
+		g_ptr_array_free(r->also, TRUE);
 	g_free(r->message);
 	if (r->when_values != NULL)
 		g_ptr_array_free(r->when_values, TRUE);
@@ -340,18 +345,27 @@ is_code_name(const char *code)
 static void
 load_rule(Model *model, const YamlNode *def, DiagList *diags)
 {
+	Rule *r = rule_load(model, def, diags);
+
+	if (r != NULL)
+		g_ptr_array_add(model->rules, r);
+}
+
+Rule *
+rule_load(const Model *model, const YamlNode *def, DiagList *diags)
+{
 	static const char *const known[] = {"code", "level", "type", "when", "require",
 	                                    "message", "description", NULL};
-	static const char *const when_keys[] = {"field", "is", "not", NULL};
+	static const char *const when_keys[] = {"field", "is", "not", "release", NULL};
 	static const char *const require_keys[] = {"incoming", "outgoing", "from", "where",
-	                                           "min", NULL};
+	                                           "min", "field", "is", NULL};
 	const YamlNode *when, *require, *node;
 	const char *level, *min;
 	Rule *r;
 
 	if (def->kind != YAML_NODE_MAPPING) {
 		diag_add(diags, DIAG_MODEL_INVALID, def->pos, "a rule must be a mapping");
-		return;
+		return NULL;
 	}
 	yaml_check_keys(def, known, diags, "a rule");
 	r = g_new0(Rule, 1);
@@ -371,39 +385,68 @@ load_rule(Model *model, const YamlNode *def, DiagList *diags)
 		         "a rule needs 'code' (lower-case letters, digits and dashes), 'type' and "
 		         "'message'; this rule is ignored");
 		rule_free(r);
-		return;
+		return NULL;
 	}
 	if (model_type(model, r->type) == NULL) {
 		diag_add(diags, DIAG_MODEL_INVALID, yaml_map_get(def, "type")->pos,
 		         "rule '%s' names unknown record type '%s'; the rule is ignored", r->code,
 		         r->type);
 		rule_free(r);
-		return;
+		return NULL;
 	}
 
+	/* `when` is one condition, or a list of conditions that must all
+	 * hold: the first fills the rule, the others become condition-only
+	 * rules in r->also. */
 	when = yaml_map_get(def, "when");
-	if (when != NULL) {
-		yaml_check_keys(when, when_keys, diags, "a rule's 'when'");
-		r->when_field = yaml_read_string(yaml_map_get(when, "field"), DIAG_MODEL_INVALID,
-		                                 diags, "when.field");
-		node = yaml_map_get(when, "not");
-		r->when_negated = node != NULL;
-		r->when_values = yaml_read_string_list(node ? node : yaml_map_get(when, "is"),
-		                                       DIAG_MODEL_INVALID, diags, "when values");
-		if (r->when_field == NULL || r->when_values == NULL)
-			diag_add(diags, DIAG_MODEL_INVALID, when->pos,
-			         "'when' needs 'field' and either 'is' or 'not'");
+	for (guint i = 0; when != NULL &&
+	                  i < (when->kind == YAML_NODE_SEQUENCE ? when->children->len : 1); i++) {
+		const YamlNode *cond = when->kind == YAML_NODE_SEQUENCE
+		                           ? g_ptr_array_index(when->children, i)
+		                           : when;
+		Rule *target = r;
+
+		if (i > 0) {
+			target = g_new0(Rule, 1);
+			if (r->also == NULL)
+				r->also = g_ptr_array_new_with_free_func(rule_free);
+			g_ptr_array_add(r->also, target);
+		}
+		yaml_check_keys(cond, when_keys, diags, "a rule's 'when'");
+		target->when_field = yaml_read_string(yaml_map_get(cond, "field"), DIAG_MODEL_INVALID,
+		                                      diags, "when.field");
+		node = yaml_map_get(cond, "not");
+		target->when_negated = node != NULL;
+		target->when_values = yaml_read_string_list(node ? node : yaml_map_get(cond, "is"),
+		                                            DIAG_MODEL_INVALID, diags, "when values");
+		target->when_release = yaml_read_bool(yaml_map_get(cond, "release"),
+		                                      DIAG_MODEL_INVALID, diags, "when.release", FALSE);
+		if (target->when_field == NULL ||
+		    (target->when_values == NULL && !target->when_release))
+			diag_add(diags, DIAG_MODEL_INVALID, cond->pos,
+			         "'when' needs 'field' and either 'is', 'not' or 'release: true'");
 	}
 
 	require = yaml_map_get(def, "require");
 	if (require == NULL || require->kind != YAML_NODE_MAPPING) {
 		diag_add(diags, DIAG_MODEL_INVALID, def->pos,
-		         "rule '%s' needs 'require' with 'incoming' or 'outgoing'; it is ignored",
-		         r->code);
+		         "rule '%s' needs 'require' with 'incoming', 'outgoing' or 'field'; it is "
+		         "ignored", r->code);
 		rule_free(r);
-		return;
+		return NULL;
 	}
 	yaml_check_keys(require, require_keys, diags, "a rule's 'require'");
+	if (yaml_map_get(require, "field") != NULL) {
+		r->require_field = yaml_read_string(yaml_map_get(require, "field"), DIAG_MODEL_INVALID,
+		                                    diags, "require.field");
+		r->require_values = yaml_read_string_list(yaml_map_get(require, "is"),
+		                                          DIAG_MODEL_INVALID, diags, "require.is");
+		if (r->require_field == NULL) {
+			rule_free(r);
+			return NULL;
+		}
+		return r;
+	}
 	node = yaml_map_get(require, "incoming");
 	r->incoming = node != NULL;
 	r->roles = yaml_read_string_list(node ? node : yaml_map_get(require, "outgoing"),
@@ -413,7 +456,7 @@ load_rule(Model *model, const YamlNode *def, DiagList *diags)
 		         "rule '%s' needs the link roles it counts in 'incoming' or 'outgoing'; "
 		         "it is ignored", r->code);
 		rule_free(r);
-		return;
+		return NULL;
 	}
 	r->from_types = yaml_read_string_list(yaml_map_get(require, "from"), DIAG_MODEL_INVALID,
 	                                      diags, "from");
@@ -435,7 +478,7 @@ load_rule(Model *model, const YamlNode *def, DiagList *diags)
 		else
 			r->min = (guint)value;
 	}
-	g_ptr_array_add(model->rules, r);
+	return r;
 }
 
 /* Checks what can only be checked once every type is known. */

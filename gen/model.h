@@ -60,6 +60,17 @@ typedef struct {
 	char *where_field;     /* filter on the linking record */
 	GPtrArray *where_values;
 	guint min;
+	/* A field requirement instead of links: the record must have a
+	 * non-empty require_field, one of require_values when given. */
+	char *require_field;
+	GPtrArray *require_values;
+	/* `when: {field: F, release: true}`: the rule applies to records whose
+	 * F names the release being checked (project.version, or a pre-release
+	 * or build of it such as 2.4.0-rc2). */
+	gboolean when_release;
+	/* Further conditions (`when` given as a list), each a Rule with only
+	 * its when_ fields set; all must hold. NULL when there are none. */
+	GPtrArray *also;
 	char *message;
 	SrcPos pos;
 } Rule;
@@ -104,5 +115,11 @@ const FieldDef *record_type_field(const RecordType *type, const char *name);
 /* Finds the type whose prefix starts id (PREFIX-...); NULL when none. */
 const RecordType *model_type_for_id(const Model *model, const char *id);
 const char *field_kind_name(FieldKind kind);
+
+/* Reads one rule in the model's rule syntax, for the model and for a
+ * profile's release gate; NULL, after diagnostics, when it is unusable. */
+struct YamlNode;
+Rule *rule_load(const Model *model, const struct YamlNode *def, DiagList *diags);
+void rule_free(gpointer rule);
 
 #endif

@@ -83,31 +83,41 @@ template_list(const char *dir, DiagList *diags)
 	return list;
 }
 
-char *
-template_find_profile(const Project *project, const char *profile)
+/* Looks for templates/PROFILE, or templates/PROFILE/FILE when file is not
+ * NULL, in the repository and then in the installed data. */
+static char *
+find_in_profile(const Project *project, const char *profile, const char *file)
 {
 	const char *env = g_getenv("DOSSIER_DATADIR");
-	char *path;
-	const char *roots[] = {env, DOSSIER_PKGDATADIR, DOSSIER_SRCDIR};
+	const char *roots[] = {project->dir, env, DOSSIER_PKGDATADIR, DOSSIER_SRCDIR};
 
 	/* A profile is a folder name, never a path: "../x" would read
 	 * templates from anywhere. */
 	if (profile[0] == '\0' || profile[0] == '.' || strchr(profile, '/') != NULL)
 		return NULL;
-	path = g_build_filename(project->dir, "templates", profile, NULL);
-
-	if (g_file_test(path, G_FILE_TEST_IS_DIR))
-		return path;
-	g_free(path);
 	for (guint i = 0; i < G_N_ELEMENTS(roots); i++) {
+		char *path;
+
 		if (roots[i] == NULL || roots[i][0] == '\0')
 			continue;
-		path = g_build_filename(roots[i], "templates", profile, NULL);
-		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+		path = g_build_filename(roots[i], "templates", profile, file, NULL);
+		if (g_file_test(path, file ? G_FILE_TEST_IS_REGULAR : G_FILE_TEST_IS_DIR))
 			return path;
 		g_free(path);
 	}
 	return NULL;
+}
+
+char *
+template_find_profile(const Project *project, const char *profile)
+{
+	return find_in_profile(project, profile, NULL);
+}
+
+char *
+template_find_profile_file(const Project *project, const char *profile, const char *file)
+{
+	return find_in_profile(project, profile, file);
 }
 
 /* Returns TRUE when a template's frontmatter sets `level: enhanced`.
@@ -608,6 +618,20 @@ read_columns(const Expander *x, const YamlNode *node, const RecordType *type, co
 	return columns;
 }
 
+/* The paragraph a directive leaves when it selects no records. Its text
+ * names the record type for the release gate's message. */
+static DocBlock *
+no_records_paragraph(const RecordType *type, const YamlNode *directive)
+{
+	gboolean filtered = yaml_map_get(directive, "where") != NULL;
+	DocBlock *b = doc_paragraph(filtered ? "No records of this type match." : "No records of this type.",
+	                            directive->pos);
+
+	b->no_records = TRUE;
+	b->text = g_strdup(type->name);
+	return b;
+}
+
 /* Returns the records of a type that pass the `where` filter, sorted. */
 typedef struct {
 	const char *field;
@@ -816,7 +840,7 @@ directive_table(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrA
 	records = select_records(x, type, d);
 	if (columns->len > 0) {
 		if (records->len == 0)
-			g_ptr_array_add(out, doc_paragraph("No records of this type.", d->pos));
+			g_ptr_array_add(out, no_records_paragraph(type, d));
 		else
 			g_ptr_array_add(out, build_table(x, records, columns, d->pos));
 	}
@@ -939,7 +963,7 @@ directive_records(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPt
 	}
 	records = select_records(x, type, d);
 	if (records->len == 0)
-		g_ptr_array_add(out, doc_paragraph("No records of this type.", d->pos));
+		g_ptr_array_add(out, no_records_paragraph(type, d));
 	for (guint i = 0; i < records->len; i++)
 		record_section(x, g_ptr_array_index(records, i), level, fields, out);
 	g_ptr_array_free(records, TRUE);

@@ -43,5 +43,9 @@ void template_add_references(Document *doc, const Project *project, GHashTable *
  * templates/PROFILE first, then the installed ones. Returns a new string
  * or NULL. */
 char *template_find_profile(const Project *project, const char *profile);
+/* Finds FILE of a profile (such as profile.yaml): in the repository's
+ * templates/PROFILE first, then in the installed profile, whether or not
+ * the repository has its own templates. NULL when there is none. */
+char *template_find_profile_file(const Project *project, const char *profile, const char *file);
 
 #endif

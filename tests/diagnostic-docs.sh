@@ -1,8 +1,8 @@
 #!/bin/sh
 # Checks that every diagnostic code is documented and tested:
 #  - each code of gen/diag-codes.def and each rule `code:` of
-#    models/medical-device.yaml appears in docs/diagnostics.md as a heading
-#    or in backticks;
+#    models/medical-device.yaml and templates/*/profile.yaml appears in
+#    docs/diagnostics.md as a heading or in backticks;
 #  - each of those codes, except `coverage` (a failing rule prints the
 #    rule's own code instead), appears as `[code]` in the `expected` file
 #    of at least one golden case in tests/cases.
@@ -27,8 +27,10 @@ done
 
 # DIAG_CODE(SYMBOL, "code-name", LEVEL, "summary"): the quoted second field.
 catalogue_codes=$(sed -n 's/^[[:space:]]*DIAG_CODE([^,]*,[[:space:]]*"\([^"]*\)".*/\1/p' "$catalogue")
-# Rule entries of the model: "  - code: name".
-rule_codes=$(sed -n 's/^[[:space:]]*-[[:space:]]*code:[[:space:]]*\([a-z0-9-]*\).*/\1/p' "$model")
+# Rule entries of the model and of each profile's release gate
+# (templates/*/profile.yaml): "  - code: name".
+rule_codes=$(sed -n 's/^[[:space:]]*-[[:space:]]*code:[[:space:]]*\([a-z0-9-]*\).*/\1/p' "$model" \
+	"$top_srcdir"/templates/*/profile.yaml)
 
 if [ -z "$catalogue_codes" ]; then
 	echo "diagnostic-docs.sh: no DIAG_CODE entries found in $catalogue" >&2
