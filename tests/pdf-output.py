@@ -6,6 +6,7 @@ pdftoppm from poppler-utils, and qpdf.
 Environment: DOSSIER (the binary), top_srcdir (the source tree).
 """
 import glob
+import json
 import os
 import re
 import shutil
@@ -318,6 +319,85 @@ def check_hostile(out):
           "hostile PDF passes qpdf --check")
 
 
+PLACEHOLDERS = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|\{\{|\}\}|No records of this type|lorem ipsum",
+                          re.IGNORECASE)
+
+
+def bookmarks(pdf):
+    """The bookmarks of a PDF in reading order, as (title, page, depth)."""
+    data = json.loads(run(["qpdf", "--json", "--json-key=outlines", pdf]).stdout)
+    items = []
+
+    def walk(entries, depth):
+        for entry in entries:
+            items.append((entry["title"], entry.get("destpageposfrom1") or 0, depth))
+            walk(entry.get("kids", []), depth + 1)
+    walk(data.get("outlines", []), 0)
+    return items
+
+
+def page_texts(pdf, titles):
+    """The text of each page, without the running header and footer lines
+    and the table of contents, with white space collapsed."""
+    pages = run(["pdftotext", "-layout", pdf, "-"]).stdout.split("\f")
+    texts = []
+    toc_line = re.compile(r"^\s*(.*\S)\s{2,}\d+\s*$")
+    for page in pages:
+        lines = [l for l in page.splitlines() if l.strip()]
+        # Contents entries: a heading's title (or the first line of a
+        # wrapped one) and its page number.
+        lines = [l for l in lines if not (toc_line.match(l) and any(
+            t.startswith(" ".join(toc_line.match(l).group(1).split())) for t in titles))]
+        # The header (number, title, revision) and the footer (Page X of Y).
+        if lines and "Revision" in lines[0]:
+            lines = lines[1:]
+        if lines and re.search(r"Page \d+ of \d+", lines[-1]):
+            lines = lines[:-1]
+        texts.append(" ".join(" ".join(lines).split()))
+    return texts
+
+
+def check_sections(package):
+    """Every section of every document has text of its own under its
+    heading, and no document holds placeholder text. Headings come from
+    the bookmarks; the text between one heading and the next is found in
+    pdftotext's output of the pages they are on."""
+    for pdf in sorted(glob.glob(os.path.join(package, "*.pdf"))):
+        name = os.path.basename(pdf)
+        marks_in = bookmarks(pdf)
+        texts = page_texts(pdf, [" ".join(t.split()) for t, _, _ in marks_in])
+        starts, joined = [], ""
+        for t in texts:
+            starts.append(len(joined))
+            joined += t + " "
+        marks = []
+        cursor = 0
+        for title, page, level in marks_in[1:]:
+            key = " ".join(title.split())
+            begin = max(cursor, starts[page - 1] if 0 < page <= len(starts) else cursor)
+            at = joined.find(key, begin)
+            if at < 0:
+                # A long heading wraps: look for its first words.
+                key = " ".join(key.split()[:4])
+                at = joined.find(key, begin)
+            if not check(at >= 0, "%s: heading '%s' is on its page" % (name, title)):
+                continue
+            marks.append((title, at, at + len(key), level))
+            cursor = at + len(key)
+        empty = []
+        for i, (title, at, end, level) in enumerate(marks):
+            following = marks[i + 1][1] if i + 1 < len(marks) else len(joined)
+            body = joined[end:following].strip()
+            # A heading followed by its own subsection is not empty.
+            if i + 1 < len(marks) and marks[i + 1][3] > level:
+                continue
+            if len(body) < 3:
+                empty.append(title)
+        check(not empty, "%s: every one of its %d sections has content %s" % (name, len(marks), empty[:5]))
+        found = PLACEHOLDERS.findall(joined)
+        check(not found, "%s: no placeholder text %s" % (name, found[:5]))
+
+
 def main():
     for tool in ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm", "qpdf"):
         if shutil.which(tool) is None:
@@ -326,6 +406,7 @@ def main():
     out = tempfile.mkdtemp(prefix="dossier-pdf-")
     try:
         package = check_example(out)
+        check_sections(package)
         check_reproducible(out, package)
         check_a4(out)
         check_hostile(out)
