@@ -275,6 +275,24 @@ add_component(JsonBuilder *b, const Project *project, const Record *r, const Sbo
 	json_builder_end_object(b);
 }
 
+/* The first entry of the project's SBOMs for a vulnerability ID, which
+ * carries what the record does not: the source and the rating method. */
+static const SbomVulnerability *
+sbom_entry(const Project *project, const char *id)
+{
+	for (guint s = 0; id != NULL && project->sboms != NULL && s < project->sboms->len; s++) {
+		const Sbom *sbom = g_ptr_array_index(project->sboms, s);
+
+		for (guint i = 0; i < sbom->vulnerabilities->len; i++) {
+			const SbomVulnerability *v = g_ptr_array_index(sbom->vulnerabilities, i);
+
+			if (v->id != NULL && strcmp(v->id, id) == 0)
+				return v;
+		}
+	}
+	return NULL;
+}
+
 static void
 add_vulnerability(JsonBuilder *b, const Project *project, const Record *r, GHashTable *exported)
 {
@@ -283,14 +301,27 @@ add_vulnerability(JsonBuilder *b, const Project *project, const Record *r, GHash
 	const char *score = field_value(r, map, "score");
 	const char *state = field_value(r, map, "state");
 	const char *justification = field_value(r, map, "justification");
+	const SbomVulnerability *entry = sbom_entry(project, id ? id : r->id);
 	char *cdx_state = state ? cyclonedx_state(state) : NULL;
 	gboolean coded = FALSE;
+	char *body = g_strstrip(g_strdup(r->body ? r->body : ""));
 
 	json_builder_begin_object(b);
 	add_string(b, "bom-ref", r->id);
 	add_string(b, "id", id ? id : r->id);
-	if (r->title != NULL)
+	if (entry != NULL && entry->source != NULL) {
+		json_builder_set_member_name(b, "source");
+		json_builder_begin_object(b);
+		add_string(b, "name", entry->source);
+		json_builder_end_object(b);
+	}
+	/* A record made from an SBOM entry has the ID as its title and the
+	 * entry's description as its body. */
+	if (r->title != NULL && (id == NULL || strcmp(r->title, id) != 0))
 		add_string(b, "description", r->title);
+	else if (*body != '\0')
+		add_string(b, "description", body);
+	g_free(body);
 	if (score != NULL) {
 		char *end;
 		double value = g_ascii_strtod(score, &end);
@@ -301,7 +332,11 @@ add_vulnerability(JsonBuilder *b, const Project *project, const Record *r, GHash
 			json_builder_begin_object(b);
 			json_builder_set_member_name(b, "score");
 			json_builder_add_double_value(b, value);
-			add_string(b, "method", "CVSSv31");
+			if (entry != NULL && entry->severity != NULL)
+				add_string(b, "severity", entry->severity);
+			/* Without an SBOM entry the CVSS version is unknown. */
+			add_string(b, "method",
+			           entry != NULL && entry->method != NULL ? entry->method : "other");
 			json_builder_end_object(b);
 			json_builder_end_array(b);
 		}

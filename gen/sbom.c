@@ -178,7 +178,7 @@ sbom_pointer_index(const char *parent, guint index)
 /* json-glib drops positions once a document is parsed, but reports the
  * scanner's place in its object-member and array-element signals, which
  * run right after a value is parsed. A scalar gets the place where it
- * ends (its line is exact); an object or array gets the place of its
+ * ends, so its line is exact. An object or array gets the place of its
  * first member or element, which is its first line in formatted JSON. */
 struct SbomJsonPos {
 	GHashTable *nodes;      /* JsonNode* -> packed position */
@@ -192,8 +192,8 @@ pack_pos(JsonParser *parser)
 	guint64 line = json_parser_get_current_line(parser);
 	guint64 col = json_parser_get_current_pos(parser) + 1;
 
-	/* 24 bits of column and 40 of line fit any file under the size limit;
-	 * a longer minified line keeps its line and loses the column. */
+	/* 24 bits of column and 40 of line fit any file under the size limit.
+	 * A longer minified line keeps its line and loses the column. */
 	if (col >= (1u << 24))
 		col = 0;
 	return (gpointer)(guintptr)((line << 24) | col);
@@ -260,7 +260,7 @@ offset_pos(const char *file, const char *text, size_t off)
 }
 
 /* json-glib parses recursively, so a file nested deeper than the limit
- * is refused before it reaches the parser. Strings are skipped so that
+ * is rejected before it reaches the parser. Strings are skipped so that
  * brackets inside them do not count. Returns the offset of the first
  * bracket past the limit, or -1. */
 static gssize
@@ -385,7 +385,7 @@ sbom_parse(const char *path, const char *text, size_t len, DiagList *diags)
 		while (p < text + len && g_ascii_isspace(*p))
 			p++;
 		if (p < text + len && (*p == '{' || *p == '[')) {
-			/* json-glib refuses a byte-order mark. */
+			/* The JSON text starts after the byte-order mark, if any. */
 			sbom = read_json(file, text + skip, len - skip, diags);
 			return sbom;
 		}
@@ -458,7 +458,7 @@ typedef struct {
 	guint depth;
 } LicenceParser;
 
-/* Paren nesting accepted in one expression; real ones nest two or three. */
+/* Paren nesting accepted in one expression. Real ones nest two or three. */
 #define LICENCE_MAX_DEPTH 64
 
 static void

@@ -4,7 +4,7 @@
  * as SOUP and vulnerability records, and written back as CycloneDX 1.6.
  *
  * Each format has its own reader file (sbom-cyclonedx-json.c,
- * sbom-cyclonedx-xml.c, sbom-spdx-json.c); sbom.c detects the format,
+ * sbom-cyclonedx-xml.c, sbom-spdx-json.c), and sbom.c detects the format,
  * applies the limits and runs every check, so the checks are the same
  * whatever format a component came from. */
 #ifndef DOSSIER_SBOM_H
@@ -21,7 +21,7 @@ typedef enum {
 } SbomFormat;
 
 /* Where an entry sits in its file: pos has the file and, where the reader
- * knows it, the line and column; path is a JSON pointer (RFC 6901, for
+ * knows it, the line and column. path is a JSON pointer (RFC 6901, for
  * example "/components/3/components/0") or, for XML, an XPath-like path
  * ("/bom/components/component[4]"), and always set. */
 typedef struct {
@@ -37,7 +37,7 @@ typedef enum {
 
 typedef struct {
 	SbomLicenceKind kind;
-	char *text; /* as written; SPDX NOASSERTION and NONE kept as such */
+	char *text; /* as written, SPDX NOASSERTION and NONE included */
 	SbomLoc loc;
 } SbomLicence;
 
@@ -48,10 +48,12 @@ typedef struct {
 	char *ref;
 	char *name;
 	char *version;
-	/* The supplier's name; else the manufacturer's (CycloneDX 1.6); else
-	 * CycloneDX 1.3's free-text `author`; else NULL. */
+	/* The first name found among the supplier, the manufacturer (CycloneDX
+	 * 1.6), the free-text `author` (CycloneDX 1.3 to 1.5) and the first
+	 * named entry of `authors` (CycloneDX 1.6), or NULL. For
+	 * SPDX, the supplier, else the originator. */
 	char *supplier;
-	char *type;  /* CycloneDX type or SPDX primaryPackagePurpose; may be NULL */
+	char *type;  /* CycloneDX type or SPDX primaryPackagePurpose, or NULL */
 	char *purl;  /* may be NULL */
 	char *cpe;   /* may be NULL */
 	char *description;
@@ -89,7 +91,7 @@ typedef struct {
 	char *severity;
 	char *score;
 	char *method;
-	GPtrArray *affects; /* char* refs; a BOM-link keeps only its #fragment */
+	GPtrArray *affects; /* char* refs, a BOM-link cut to its #fragment */
 	SbomLoc loc;
 } SbomVulnerability;
 
@@ -140,7 +142,7 @@ Sbom *sbom_read_cyclonedx_json(const char *file, JsonNode *root, const SbomJsonP
 Sbom *sbom_read_spdx_json(const char *file, JsonNode *root, const SbomJsonPos *positions,
                           DiagList *diags);
 /* text is len bytes of the file; DTDs, entities and network access are
- * refused. */
+ * rejected. */
 Sbom *sbom_read_cyclonedx_xml(const char *file, const char *text, size_t len, DiagList *diags);
 
 /* Helpers for the readers. */
