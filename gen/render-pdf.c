@@ -996,7 +996,22 @@ render_table(Flow *f, const DocBlock *b)
 	}
 	emit_dest(f, b->anchor);
 	head_h = header_height(f, t, col_w);
-	ensure_space(f, head_h + 30);
+	/* The header row never ends a page alone: the first row comes with
+	 * it, unless that row is split across pages anyway. */
+	{
+		double first = 30;
+
+		if (t->rows->len > t->header_rows) {
+			Cell *cells = make_row(f, t, g_ptr_array_index(t->rows, t->header_rows), col_w,
+			                       FALSE);
+			double h = row_height(cells, t->columns);
+
+			if (h <= content_bottom(f) - MARGIN_TOP - head_h)
+				first = h;
+			free_row(cells, t->columns);
+		}
+		ensure_space(f, head_h + first);
+	}
 	draw_header_rows(f, t, col_x, col_w);
 	for (guint r = t->header_rows; r < t->rows->len; r++) {
 		Cell *cells = make_row(f, t, g_ptr_array_index(t->rows, r), col_w, FALSE);

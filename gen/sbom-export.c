@@ -303,7 +303,7 @@ add_vulnerability(JsonBuilder *b, const Project *project, const Record *r, GHash
 	const char *justification = field_value(r, map, "justification");
 	const SbomVulnerability *entry = sbom_entry(project, id ? id : r->id);
 	char *cdx_state = state ? cyclonedx_state(state) : NULL;
-	gboolean coded = FALSE;
+	const char *code = NULL, *detail = NULL;
 	char *body = g_strstrip(g_strdup(r->body ? r->body : ""));
 
 	json_builder_begin_object(b);
@@ -341,17 +341,37 @@ add_vulnerability(JsonBuilder *b, const Project *project, const Record *r, GHash
 			json_builder_end_array(b);
 		}
 	}
-	for (guint i = 0; justification != NULL && justifications[i] != NULL; i++)
-		coded = coded || strcmp(justifications[i], justification) == 0;
+	/* The justification is a CycloneDX code as written, or as the import
+	 * wrote it in words ("Code not present: detail"). */
+	for (guint i = 0; justification != NULL && code == NULL && justifications[i] != NULL; i++) {
+		char *words = g_strdup(justifications[i]);
+		size_t n = strlen(words);
+
+		g_strdelimit(words, "_", ' ');
+		words[0] = g_ascii_toupper(words[0]);
+		if (strcmp(justifications[i], justification) == 0) {
+			code = justifications[i];
+			detail = "";
+		} else if (strncmp(words, justification, n) == 0 &&
+		           (justification[n] == '\0' || justification[n] == ':')) {
+			code = justifications[i];
+			detail = justification + n + (justification[n] == ':' ? 1 : 0);
+			while (*detail == ' ')
+				detail++;
+		}
+		g_free(words);
+	}
+	if (code == NULL)
+		detail = justification;
 	if (cdx_state != NULL || justification != NULL) {
 		json_builder_set_member_name(b, "analysis");
 		json_builder_begin_object(b);
 		if (cdx_state != NULL)
 			add_string(b, "state", cdx_state);
-		if (coded)
-			add_string(b, "justification", justification);
-		else if (justification != NULL)
-			add_string(b, "detail", justification);
+		if (code != NULL)
+			add_string(b, "justification", code);
+		if (detail != NULL && *detail != '\0')
+			add_string(b, "detail", detail);
 		json_builder_end_object(b);
 	}
 	json_builder_set_member_name(b, "affects");

@@ -77,6 +77,28 @@ normal_state(const char *state)
 	return s;
 }
 
+/* CycloneDX gives the justification as a code (code_not_present) and the
+ * reasoning in `detail`; a record reads better with both, in words. */
+static char *
+readable_justification(const SbomVulnerability *v)
+{
+	char *code = v->justification && *v->justification ? g_strdup(v->justification) : NULL;
+	char *text;
+
+	if (code != NULL) {
+		g_strdelimit(code, "_", ' ');
+		code[0] = g_ascii_toupper(code[0]);
+	}
+	if (code != NULL && v->detail != NULL && *v->detail)
+		text = g_strdup_printf("%s: %s", code, v->detail);
+	else if (code != NULL)
+		text = g_strdup(code);
+	else
+		text = g_strdup(v->detail);
+	g_free(code);
+	return text;
+}
+
 static char *
 vulnerability_value(const SbomVulnerability *v, const char *name)
 {
@@ -89,7 +111,7 @@ vulnerability_value(const SbomVulnerability *v, const char *name)
 	if (strcmp(name, "state") == 0)
 		return normal_state(v->state);
 	if (strcmp(name, "justification") == 0)
-		return g_strdup(v->justification);
+		return readable_justification(v);
 	if (strcmp(name, "detail") == 0)
 		return g_strdup(v->detail);
 	if (strcmp(name, "response") == 0)
