@@ -205,6 +205,33 @@ cyclonedx_state(const char *state)
 	return NULL;
 }
 
+/* The CycloneDX 1.6 component type for a type read from an SBOM: a
+ * CycloneDX type as it is, an SPDX primaryPackagePurpose by its meaning,
+ * anything else (or nothing) as a library. */
+static const char *
+cyclonedx_type(const char *type)
+{
+	static const char *const cyclonedx[] = {
+		"application", "framework", "library", "container", "platform", "operating-system",
+		"device", "device-driver", "firmware", "file", "machine-learning-model", "data",
+		"cryptographic-asset", NULL};
+	static const char *const spdx[][2] = {
+		{"APPLICATION", "application"}, {"FRAMEWORK", "framework"}, {"LIBRARY", "library"},
+		{"CONTAINER", "container"}, {"OPERATING-SYSTEM", "operating-system"},
+		{"DEVICE", "device"}, {"FIRMWARE", "firmware"}, {"FILE", "file"}, {"ARCHIVE", "file"},
+		{"INSTALL", "application"}, {"SOURCE", "library"}, {"OTHER", "library"}};
+
+	if (type == NULL)
+		return "library";
+	for (guint i = 0; cyclonedx[i] != NULL; i++)
+		if (strcmp(cyclonedx[i], type) == 0)
+			return cyclonedx[i];
+	for (guint i = 0; i < G_N_ELEMENTS(spdx); i++)
+		if (g_ascii_strcasecmp(spdx[i][0], type) == 0)
+			return spdx[i][1];
+	return "library";
+}
+
 static const char *const justifications[] = {
 	"code_not_present", "code_not_reachable", "requires_configuration",
 	"requires_dependency", "requires_environment", "protected_by_compiler",
@@ -223,7 +250,7 @@ add_component(JsonBuilder *b, const Project *project, const Record *r, const Sbo
 	const char *version = field_value(r, map, "version");
 
 	json_builder_begin_object(b);
-	add_string(b, "type", c && c->type ? c->type : "library");
+	add_string(b, "type", cyclonedx_type(c ? c->type : NULL));
 	add_string(b, "bom-ref", r->id);
 	if (supplier != NULL) {
 		json_builder_set_member_name(b, "supplier");
@@ -529,18 +556,48 @@ build_document(JsonBuilder *b, const Project *project, const char *date, const c
 		json_builder_end_object(b);
 		g_ptr_array_free(to, TRUE);
 	}
-	json_builder_begin_object(b);
-	add_string(b, "ref", "device");
-	json_builder_set_member_name(b, "dependsOn");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < components->len; i++) {
-		const Record *r = g_ptr_array_index(components, i);
+	/* The device depends on what each SBOM's product depends on directly,
+	 * and on every component nothing else depends on. */
+	{
+		GPtrArray *direct = g_ptr_array_new();
 
-		if (!g_hash_table_contains(depended, r->id))
-			json_builder_add_string_value(b, r->id);
+		for (guint s = 0; project->sboms != NULL && s < project->sboms->len; s++) {
+			const Sbom *sbom = g_ptr_array_index(project->sboms, s);
+
+			for (guint d = 0; d < sbom->dependencies->len; d++) {
+				const SbomDependency *dep = g_ptr_array_index(sbom->dependencies, d);
+
+				if (!g_ptr_array_find_with_equal_func(sbom->subject_refs, dep->ref, g_str_equal,
+				                                      NULL))
+					continue;
+				for (guint k = 0; k < dep->depends_on->len; k++) {
+					Record *target = g_hash_table_lookup(project->sbom_records,
+					                                     g_ptr_array_index(dep->depends_on, k));
+
+					if (target != NULL && g_hash_table_contains(exported, target->id) &&
+					    !g_ptr_array_find_with_equal_func(direct, target->id, g_str_equal, NULL))
+						g_ptr_array_add(direct, target->id);
+				}
+			}
+		}
+		for (guint i = 0; i < components->len; i++) {
+			const Record *r = g_ptr_array_index(components, i);
+
+			if (!g_hash_table_contains(depended, r->id) &&
+			    !g_ptr_array_find_with_equal_func(direct, r->id, g_str_equal, NULL))
+				g_ptr_array_add(direct, r->id);
+		}
+		g_ptr_array_sort(direct, compare_strings);
+		json_builder_begin_object(b);
+		add_string(b, "ref", "device");
+		json_builder_set_member_name(b, "dependsOn");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < direct->len; i++)
+			json_builder_add_string_value(b, g_ptr_array_index(direct, i));
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+		g_ptr_array_free(direct, TRUE);
 	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
 	json_builder_end_array(b);
 
 	if (vmap->type != NULL) {

@@ -221,11 +221,12 @@ def schema():
     check(len(eos) == len(doc["components"]), "every exported component carries its end-of-support date")
     check(any(v["id"] == "CVE-2024-23170" for v in doc.get("vulnerabilities", [])),
           "vulnerabilities of the SBOM reach the export")
-    example_sbom = os.path.join(EXAMPLE, "sbom", "ip200-firmware.cdx.json")
-    result = run(["node", os.path.join(here, "validate.mjs"), out, example_sbom], cwd=deps,
+    example_sbom = [os.path.join(EXAMPLE, "sbom", name)
+                    for name in ("ip200-firmware.cdx.json", "lumen-connect.vex.cdx.json")]
+    result = run(["node", os.path.join(here, "validate.mjs"), out] + example_sbom, cwd=deps,
                  env=dict(os.environ, NODE_PATH=os.path.join(deps, "node_modules")))
-    check(result.returncode == 0, "the export and the example SBOM validate against the CycloneDX 1.6 "
-          "JSON schema\n" + result.stdout[-2000:] + result.stderr[-2000:])
+    check(result.returncode == 0, "the export and the example's CycloneDX files validate against the "
+          "CycloneDX 1.6 JSON schema\n" + result.stdout[-2000:] + result.stderr[-2000:])
 
 
 corpus()
