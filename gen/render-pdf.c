@@ -621,11 +621,21 @@ render_heading(Flow *f, const DocBlock *b, double keep)
 	g_free(font);
 }
 
+/* keep: the height of what follows that must start on the same page, such
+ * as the first rows of a table the paragraph introduces; 0 for none. */
 static void
-render_paragraph(Flow *f, const DocBlock *b, const char *font)
+render_paragraph(Flow *f, const DocBlock *b, const char *font, double keep)
 {
 	TextBox *box = text_box_new(f, b->inlines, NULL, font, f->width, b->pos);
 
+	if (keep > 0 && box->parts->len == 1) {
+		int w, h;
+
+		pango_layout_get_pixel_size(box->layout, &w, &h);
+		/* Only a short lead-in moves: a long paragraph fills the page. */
+		if (h < (content_bottom(f) - MARGIN_TOP) / 4)
+			ensure_space(f, h + PARAGRAPH_GAP + keep);
+	}
 	emit_dest(f, b->anchor);
 	flow_text(f, box, 0);
 	f->y += PARAGRAPH_GAP;
@@ -1101,7 +1111,7 @@ render_image(Flow *f, const DocBlock *b)
 			         b->text, problem);
 		text = g_strdup_printf("[Image not available: %s]", b->text);
 		p = doc_paragraph(text, b->pos);
-		render_paragraph(f, p, BODY_FONT);
+		render_paragraph(f, p, BODY_FONT, 0);
 		doc_block_free(p);
 		g_free(text);
 		g_string_free(alt, TRUE);
@@ -1209,7 +1219,7 @@ render_risk_matrix(Flow *f, const DocBlock *b)
 	                       "Each cell counts the hazards estimated there; green is acceptable, "
 	                       "yellow as low as reasonably practicable, red unacceptable.",
 	                       b->pos);
-	render_paragraph(f, legend, SMALL_FONT);
+	render_paragraph(f, legend, SMALL_FONT, 0);
 	doc_block_free(legend);
 }
 
@@ -1282,11 +1292,16 @@ render_blocks(Flow *f, const GPtrArray *blocks)
 			                                           ? g_ptr_array_index(blocks, i + 1)
 			                                           : NULL));
 			break;
-		case DOC_PARAGRAPH:
-			render_paragraph(f, b, BODY_FONT);
+		case DOC_PARAGRAPH: {
+			const DocBlock *next = i + 1 < blocks->len ? g_ptr_array_index(blocks, i + 1) : NULL;
+
+			/* A paragraph that leads into a table stays with its start. */
+			render_paragraph(f, b, BODY_FONT,
+			                 next != NULL && next->kind == DOC_TABLE ? keep_with_heading(next) : 0);
 			break;
+		}
 		case DOC_CAPTION:
-			render_paragraph(f, b, "Liberation Sans Italic 9.5");
+			render_paragraph(f, b, "Liberation Sans Italic 9.5", 0);
 			break;
 		case DOC_LIST:
 			render_list(f, b);
