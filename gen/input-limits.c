@@ -4,10 +4,10 @@
 
 /* The defaults: an 8 MiB file, 64 levels of YAML and of Markdown nesting,
  * 100,000 YAML nodes, 200,000 records, 50 million pixels (200 MB
- * decoded), and a 128 MiB SBOM nested at most 64 levels deep. A generated
- * SBOM of 50,000 components is about 36 MB and takes about ten times that
- * in memory while it is parsed, so the SBOM default keeps a run near
- * 1.5 GB. */
+ * decoded), and a 128 MiB SBOM nested at most 64 levels deep. Reading an
+ * SBOM peaks at about ten times its size (555 MB for a generated file of
+ * 50,000 components and 55 MB, see bench/RESULTS.md), so the SBOM default
+ * keeps one read near 1.3 GB. */
 static const Limits defaults = {
 	.file_bytes = 8u * 1024u * 1024u,
 	.yaml_depth = 64,
