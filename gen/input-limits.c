@@ -7,7 +7,10 @@
  * decoded), and a 128 MiB SBOM nested at most 64 levels deep. Reading an
  * SBOM peaks at about ten times its size (555 MB for a generated file of
  * 50,000 components and 55 MB, see bench/RESULTS.md), so the SBOM default
- * keeps one read near 1.3 GB. */
+ * keeps one read near 1.3 GB. A file of tiny values needs far more per
+ * byte (some 80 times its size for `[[1],[1],...]`), which the limit of
+ * 8 million JSON values (about 1 GB of json-glib nodes) bounds; the
+ * generated 100,000-component file has some 4 million. */
 static const Limits defaults = {
 	.file_bytes = 8u * 1024u * 1024u,
 	.yaml_depth = 64,
@@ -17,6 +20,7 @@ static const Limits defaults = {
 	.image_pixels = 50000000,
 	.sbom_bytes = 128u * 1024u * 1024u,
 	.sbom_depth = 64,
+	.sbom_values = 8000000,
 };
 
 Limits dossier_limits = {
@@ -28,6 +32,7 @@ Limits dossier_limits = {
 	.image_pixels = 50000000,
 	.sbom_bytes = 128u * 1024u * 1024u,
 	.sbom_depth = 64,
+	.sbom_values = 8000000,
 };
 
 YamlLimits
@@ -64,7 +69,7 @@ limits_load(const YamlNode *node, DiagList *diags)
 {
 	static const char *const known[] = {"file_bytes", "yaml_depth", "yaml_nodes",
 	                                    "markdown_depth", "records", "image_pixels",
-	                                    "sbom_bytes", "sbom_depth", NULL};
+	                                    "sbom_bytes", "sbom_depth", "sbom_values", NULL};
 	guint64 v;
 
 	dossier_limits = defaults;
@@ -88,4 +93,5 @@ limits_load(const YamlNode *node, DiagList *diags)
 	read_limit(node, "sbom_bytes", defaults.sbom_bytes, &dossier_limits.sbom_bytes, diags);
 	read_limit(node, "sbom_depth", defaults.sbom_depth, &v, diags);
 	dossier_limits.sbom_depth = (guint)MIN(v, 100000);
+	read_limit(node, "sbom_values", defaults.sbom_values, &dossier_limits.sbom_values, diags);
 }

@@ -17,6 +17,7 @@ typedef struct {
 	guint64 image_pixels;  /* largest image decoded, in pixels */
 	guint64 sbom_bytes;    /* largest SBOM file read, in bytes */
 	guint sbom_depth;      /* deepest JSON or XML nesting in an SBOM */
+	guint64 sbom_values;   /* JSON values in one SBOM */
 } Limits;
 
 /* The limits in force. They are set once, while dossier.yaml is read and

@@ -392,9 +392,20 @@ out:
 	return status;
 }
 
+/* Writes one RFC 4180 field. A text that a spreadsheet would run as a
+ * formula (starting with =, +, -, @, tab or carriage return) gets a
+ * leading apostrophe, as OWASP's CSV injection advice says, so that
+ * opening the matrix never evaluates a record title. */
 static void
 csv_field(GString *out, const char *text)
 {
+	if (strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0') {
+		char *quoted = g_strconcat("'", text, NULL);
+
+		csv_field(out, quoted);
+		g_free(quoted);
+		return;
+	}
 	if (strpbrk(text, ",\"\n\r") == NULL) {
 		g_string_append(out, text);
 		return;

@@ -131,9 +131,9 @@ profile_gate_sections(const ProfileGate *gate, const Document *doc, DiagList *di
 
 		if (b->kind == DOC_PARAGRAPH && b->no_records) {
 			diag_add(diags, DIAG_EMPTY_SECTION, b->pos,
-			         "this section of '%s' lists %s records, and none match, so it says only "
-			         "that there are none", doc->title ? doc->title : doc->stem,
-			         b->text ? b->text : "the");
+			         "this section of '%s' lists %s records, and the repository has none; "
+			         "add them, or take the section out of the profile's template",
+			         doc->title ? doc->title : doc->stem, b->text ? b->text : "the");
 		} else if (b->kind == DOC_HEADING &&
 		           (next == NULL || (next->kind == DOC_HEADING && next->level <= b->level) ||
 		            next->kind == DOC_PAGE_BREAK)) {

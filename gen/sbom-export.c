@@ -342,9 +342,11 @@ add_vulnerability(JsonBuilder *b, const Project *project, const Record *r, GHash
 		add_string(b, "name", entry->source);
 		json_builder_end_object(b);
 	}
-	/* A record made from an SBOM entry has the ID as its title and the
-	 * entry's description as its body. */
-	if (r->title != NULL && (id == NULL || strcmp(r->title, id) != 0))
+	/* The SBOM's own description when there is one, else the record's
+	 * title. */
+	if (entry != NULL && entry->description != NULL && *entry->description != '\0')
+		add_string(b, "description", entry->description);
+	else if (r->title != NULL)
 		add_string(b, "description", r->title);
 	else if (*body != '\0')
 		add_string(b, "description", body);

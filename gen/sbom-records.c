@@ -292,6 +292,35 @@ merge_component(Merge *m, const SbomComponent *c, DiagList *diags)
 		g_hash_table_insert(m->by_ref, c->ref, record);
 }
 
+/* A title for a vulnerability record: the ID and the first sentence of
+ * the description, cut at 100 characters, so that tables say what the
+ * vulnerability is. */
+static char *
+vulnerability_title(const char *id, const char *description)
+{
+	GString *title = g_string_new(id);
+	const char *end;
+	glong chars;
+
+	if (description == NULL || *description == '\0')
+		return g_string_free(title, FALSE);
+	end = strstr(description, ". ");
+	if (end == NULL)
+		end = description + strlen(description);
+	chars = g_utf8_strlen(description, end - description);
+	g_string_append(title, ": ");
+	if (chars > 100) {
+		g_string_append_len(title, description,
+		                    g_utf8_offset_to_pointer(description, 99) - description);
+		g_string_append(title, "\xE2\x80\xA6");
+	} else {
+		g_string_append_len(title, description, end - description);
+		if (title->str[title->len - 1] == '.')
+			g_string_truncate(title, title->len - 1);
+	}
+	return g_string_free(title, FALSE);
+}
+
 static gboolean
 has_link(const Record *record, const char *role, const char *target)
 {
@@ -365,6 +394,7 @@ merge_vulnerability(Merge *m, const char *vid, const GPtrArray *vulns, DiagList 
 	} else {
 		YamlDoc *doc = yaml_doc_new();
 		YamlNode *map = yaml_doc_add(doc, YAML_NODE_MAPPING, NULL, v->loc.pos);
+		char *title;
 		char *s = slug(vid);
 		char *id = unique_id(m, g_strdup_printf("%s-%s", type->prefix ? type->prefix : type->name,
 		                                        s));
@@ -390,8 +420,10 @@ merge_vulnerability(Merge *m, const char *vid, const GPtrArray *vulns, DiagList 
 			yaml_node_append(map, yaml_doc_add(doc, YAML_NODE_SCALAR, role, v->loc.pos));
 			yaml_node_append(map, list);
 		}
-		record = make_record(m, doc, map, id, type->name, vid, v->description, v->loc.pos,
+		title = vulnerability_title(vid, v->description);
+		record = make_record(m, doc, map, id, type->name, title, v->description, v->loc.pos,
 		                     diags);
+		g_free(title);
 		g_free(id);
 		if (record != NULL)
 			g_hash_table_insert(m->by_vuln, g_strdup(vid), record);

@@ -259,14 +259,17 @@ offset_pos(const char *file, const char *text, size_t off)
 	               (int)g_utf8_strlen(text + line_start, (gssize)(off - line_start)) + 1);
 }
 
-/* json-glib parses recursively, so a file nested deeper than the limit
- * is rejected before it reaches the parser. Strings are skipped so that
- * brackets inside them do not count. Returns the offset of the first
- * bracket past the limit, or -1. */
+/* json-glib parses recursively and keeps a node of some 100 bytes for
+ * every value, so a file nested deeper than the limit, or with more values
+ * than the limit, is rejected before it reaches the parser. Values are
+ * counted as commas and opening brackets outside strings, which is exact
+ * for arrays and counts one per member in objects. Returns the offset where
+ * a limit is passed and sets *depth_limit to tell which, or -1. */
 static gssize
-json_too_deep(const char *text, size_t len, guint limit)
+json_over_limits(const char *text, size_t len, gboolean *depth_limit)
 {
 	guint depth = 0;
+	guint64 values = 1;
 	gboolean in_string = FALSE;
 
 	for (size_t i = 0; i < len; i++) {
@@ -279,14 +282,72 @@ json_too_deep(const char *text, size_t len, guint limit)
 				in_string = FALSE;
 		} else if (c == '"') {
 			in_string = TRUE;
-		} else if (c == '{' || c == '[') {
-			if (++depth > limit)
+		} else if (c == '{' || c == '[' || c == ',') {
+			if (c != ',' && ++depth > dossier_limits.sbom_depth) {
+				*depth_limit = TRUE;
 				return (gssize)i;
+			}
+			if (++values > dossier_limits.sbom_values) {
+				*depth_limit = FALSE;
+				return (gssize)i;
+			}
 		} else if ((c == '}' || c == ']') && depth > 0) {
 			depth--;
 		}
 	}
 	return -1;
+}
+
+/* Replaces what json-glib lets through in strings but no output may hold:
+ * invalid UTF-8 (an escaped lone surrogate such as \ud800 decodes to it)
+ * and control characters other than tab and newline (an escape sequence
+ * would reach the terminal, and XML 1.0 cannot hold them). Each string
+ * changed is reported once at its position. */
+static void
+clean_strings(JsonNode *node, const SbomJsonPos *positions, DiagList *diags)
+{
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		JsonObjectIter it;
+		JsonNode *member;
+
+		json_object_iter_init(&it, json_node_get_object(node));
+		while (json_object_iter_next(&it, NULL, &member))
+			clean_strings(member, positions, diags);
+	} else if (JSON_NODE_HOLDS_ARRAY(node)) {
+		JsonArray *array = json_node_get_array(node);
+
+		for (guint i = 0; i < json_array_get_length(array); i++)
+			clean_strings(json_array_get_element(array, i), positions, diags);
+	} else if (JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING) {
+		const char *text = json_node_get_string(node);
+		gboolean valid = g_utf8_validate(text, -1, NULL);
+		gboolean control = FALSE;
+		char *clean;
+		GString *out;
+
+		for (const char *p = text; *p && !control; p++)
+			control = ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f;
+		if (valid && !control)
+			return;
+		clean = g_utf8_make_valid(text, -1);
+		out = g_string_new(NULL);
+		for (const char *p = clean; *p; p = g_utf8_next_char(p)) {
+			gunichar ch = g_utf8_get_char(p);
+
+			if ((ch < 0x20 && ch != '\t' && ch != '\n') || (ch >= 0x7f && ch < 0xa0))
+				g_string_append(out, "\xEF\xBF\xBD");
+			else
+				g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		}
+		diag_add(diags, valid ? DIAG_CONTROL_CHARACTER : DIAG_INVALID_UTF8,
+		         sbom_json_pos(positions, node),
+		         valid ? "a string holds a control character; it is read as U+FFFD"
+		               : "a string decodes to invalid UTF-8 (an escaped lone surrogate such as "
+		                 "\\ud800); the bad part is read as U+FFFD");
+		json_node_set_string(node, out->str);
+		g_string_free(out, TRUE);
+		g_free(clean);
+	}
 }
 
 static Sbom *
@@ -298,18 +359,26 @@ read_json(const char *file, const char *text, size_t len, DiagList *diags)
 	JsonNode *root;
 	JsonObject *object;
 	Sbom *sbom = NULL;
-	gssize deep = json_too_deep(text, len, dossier_limits.sbom_depth);
+	gboolean depth_limit = FALSE;
+	gssize over = json_over_limits(text, len, &depth_limit);
 
-	if (deep >= 0) {
-		diag_add(diags, DIAG_SBOM_LIMIT, offset_pos(file, text, (size_t)deep),
+	if (over >= 0 && depth_limit) {
+		diag_add(diags, DIAG_SBOM_LIMIT, offset_pos(file, text, (size_t)over),
 		         "JSON nested deeper than %u levels (limits.sbom_depth); the file is skipped",
 		         dossier_limits.sbom_depth);
+		return NULL;
+	}
+	if (over >= 0) {
+		diag_add(diags, DIAG_SBOM_LIMIT, offset_pos(file, text, (size_t)over),
+		         "JSON with more than %" G_GUINT64_FORMAT " values (limits.sbom_values); the file "
+		         "is skipped", dossier_limits.sbom_values);
 		return NULL;
 	}
 	positions.nodes = g_hash_table_new(NULL, NULL);
 	positions.containers = g_hash_table_new(NULL, NULL);
 	positions.file = file;
-	parser = json_parser_new_immutable();
+	/* Mutable, so that clean_strings can replace bad strings. */
+	parser = json_parser_new();
 	g_signal_connect(parser, "object-member", G_CALLBACK(on_object_member), &positions);
 	g_signal_connect(parser, "array-element", G_CALLBACK(on_array_element), &positions);
 	if (!json_parser_load_from_data(parser, text, (gssize)len, &error)) {
@@ -331,6 +400,8 @@ read_json(const char *file, const char *text, size_t len, DiagList *diags)
 		goto out;
 	}
 	root = json_parser_get_root(parser);
+	if (root != NULL)
+		clean_strings(root, &positions, diags);
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
 		diag_add(diags, DIAG_SBOM_UNKNOWN_FORMAT, src_pos(file, 1, 1),
 		         "the document is not a JSON object, so neither CycloneDX nor SPDX; the file "
@@ -664,7 +735,8 @@ check_placeholder(const char *value, const char *what, SbomLoc loc, DiagList *di
 {
 	if (sbom_has_placeholder(value))
 		diag_add(diags, DIAG_SBOM_PLACEHOLDER, loc.pos,
-		         "%s '%s' at %s holds an unexpanded build placeholder", what, value, loc.path);
+		         "%s '%s' at %s holds an unexpanded build placeholder", what, value,
+		         *loc.path ? loc.path : "the document's metadata");
 }
 
 static void

@@ -618,15 +618,22 @@ read_columns(const Expander *x, const YamlNode *node, const RecordType *type, co
 	return columns;
 }
 
-/* The paragraph a directive leaves when it selects no records. Its text
- * names the record type for the release gate's message. */
+/* The paragraph a directive leaves when it selects no records. When the
+ * repository has no record of the type at all, the section is a gap the
+ * release gate reports, so the block is marked and its text names the
+ * type. When a `where` filter excludes every record, "none" is the answer
+ * the section gives (no unresolved anomalies, say), and it is not a gap. */
 static DocBlock *
-no_records_paragraph(const RecordType *type, const YamlNode *directive)
+no_records_paragraph(const Expander *x, const RecordType *type, const YamlNode *directive)
 {
-	gboolean filtered = yaml_map_get(directive, "where") != NULL;
-	DocBlock *b = doc_paragraph(filtered ? "No records of this type match." : "No records of this type.",
-	                            directive->pos);
+	gboolean any = FALSE;
+	DocBlock *b;
 
+	for (guint i = 0; i < x->graph->records->len && !any; i++)
+		any = ((const Record *)g_ptr_array_index(x->graph->records, i))->type == type;
+	if (any)
+		return doc_paragraph("No record of this type matches the selection.", directive->pos);
+	b = doc_paragraph("No records of this type.", directive->pos);
 	b->no_records = TRUE;
 	b->text = g_strdup(type->name);
 	return b;
@@ -840,7 +847,7 @@ directive_table(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrA
 	records = select_records(x, type, d);
 	if (columns->len > 0) {
 		if (records->len == 0)
-			g_ptr_array_add(out, no_records_paragraph(type, d));
+			g_ptr_array_add(out, no_records_paragraph(x, type, d));
 		else
 			g_ptr_array_add(out, build_table(x, records, columns, d->pos));
 	}
@@ -963,7 +970,7 @@ directive_records(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPt
 	}
 	records = select_records(x, type, d);
 	if (records->len == 0)
-		g_ptr_array_add(out, no_records_paragraph(type, d));
+		g_ptr_array_add(out, no_records_paragraph(x, type, d));
 	for (guint i = 0; i < records->len; i++)
 		record_section(x, g_ptr_array_index(records, i), level, fields, out);
 	g_ptr_array_free(records, TRUE);

@@ -116,6 +116,12 @@ expect_status 0 "matrix csv" "$DOSSIER" matrix --csv -C "$example" user-need sof
 expect_line "csv header" '^user-need,title,software-requirement'
 if [ "$(head -n 1 "$tmp/out" | od -An -c | tr -d ' \n' | tail -c 4)" = '\r\n' ]; then echo "PASS csv lines end with CRLF"; else fail "csv lines do not end with CRLF"; fi
 expect_status 2 "matrix unknown type" "$DOSSIER" matrix -C "$example" hazard widget
+# A title a spreadsheet would run as a formula is written as text.
+mkdir -p "$tmp/formula/records"
+printf 'records: [records]\n' >"$tmp/formula/dossier.yaml"
+printf -- '---\nid: UN-001\ntype: user-need\ntitle: "=HYPERLINK(\\"x\\")"\n---\n' >"$tmp/formula/records/UN-001.md"
+"$DOSSIER" matrix --csv -C "$tmp/formula" user-need software-requirement >"$tmp/out" 2>/dev/null
+expect_line "csv formula made text" "^UN-001,\"'=HYPERLINK("
 
 # A build writes only into its output folder: nothing in the repository
 # is newer than a marker file made before it.

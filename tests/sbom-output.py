@@ -189,6 +189,25 @@ def hostile():
         f.write(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": comps[:100]}))
     result = run([DOSSIER, "check", repo])
     check("[file-too-large]" in result.stdout, "an SBOM over limits.sbom_bytes gives file-too-large")
+    # Many tiny values cost json-glib far more memory per byte than a real
+    # SBOM: the value count is limited before parsing.
+    with open(os.path.join(repo, "dossier.yaml"), "w") as f:
+        f.write("records: [records]\nsbom: [dense.json]\nlimits:\n  sbom_values: 1000\n")
+    with open(os.path.join(repo, "dense.json"), "w") as f:
+        f.write('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [' +
+                ",".join(["[1]"] * 2000) + "]}")
+    result = run([DOSSIER, "check", repo])
+    check("limits.sbom_values" in result.stdout and "[sbom-limit]" in result.stdout,
+          "an SBOM with more values than limits.sbom_values gives sbom-limit")
+    # A lone surrogate escape and a terminal escape sequence never reach
+    # the output.
+    add("surrogate.json", '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": '
+        '[{"name": "a\\ud800b\\u001b[2J", "version": "1"}]}', "invalid-utf8")
+    result = show([os.path.join(tmp, "surrogate.json")])
+    name = json.loads(result.stdout)[0]["name"]
+    check("[invalid-utf8]" in result.stderr and "\x1b" not in name and "\ufffd" in name and
+          name.startswith("a") and name.endswith("[2J"),
+          "a lone surrogate and an escape sequence are read as U+FFFD")
 
 
 # ---- Export against the official schema ----
