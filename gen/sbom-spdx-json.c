@@ -487,8 +487,17 @@ dependency_direction(const char *type)
  * not a dependency between components and is skipped. "X DEPENDS_ON
  * NONE" states that X has no dependencies, so it gives X an entry with
  * no targets. */
+static gboolean
+is_element_elsewhere(const char *id, GHashTable *others)
+{
+	return g_str_has_prefix(id, "DocumentRef-") || strcmp(id, "NOASSERTION") == 0 ||
+	       strcmp(id, "NONE") == 0 || strcmp(id, "SPDXRef-DOCUMENT") == 0 ||
+	       g_hash_table_contains(others, id);
+}
+
 static void
-read_dependencies(Reader *r, const GArray *relationships, GHashTable *packages)
+read_dependencies(Reader *r, const GArray *relationships, GHashTable *packages,
+                  GHashTable *others)
 {
 	GHashTable *by_ref = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -502,8 +511,13 @@ read_dependencies(Reader *r, const GArray *relationships, GHashTable *packages)
 		SbomDependency *d;
 		char *pair;
 
-		if (direction == 0 || !g_hash_table_contains(packages, from) ||
-		    (!none && !g_hash_table_contains(packages, to)))
+		if (direction == 0)
+			continue;
+		/* An end that is no element of this document at all (not a
+		 * package, file or snippet, nor another document's) is kept, so
+		 * that the checks report it as an unknown reference. */
+		if ((!g_hash_table_contains(packages, from) && is_element_elsewhere(from, others)) ||
+		    (!none && !g_hash_table_contains(packages, to) && is_element_elsewhere(to, others)))
 			continue;
 		r->sbom->has_dependencies = TRUE;
 		d = g_hash_table_lookup(by_ref, from);
@@ -614,7 +628,29 @@ sbom_read_spdx_json(const char *file, JsonNode *root, const SbomJsonPos *positio
 	for (guint i = 0; i < r.sbom->subject_refs->len; i++)
 		g_hash_table_add(packages, g_ptr_array_index(r.sbom->subject_refs, i));
 	read_packages(&r, obj, described, packages);
-	read_dependencies(&r, relationships, packages);
+	{
+		/* Files and snippets: relationships to them are not dependencies. */
+		GHashTable *others = g_hash_table_new(g_str_hash, g_str_equal);
+		const char *const lists[] = {"files", "snippets"};
+
+		for (guint k = 0; k < G_N_ELEMENTS(lists); k++) {
+			JsonNode *list = json_object_get_member(obj, lists[k]);
+			JsonArray *array = list && JSON_NODE_HOLDS_ARRAY(list) ? json_node_get_array(list)
+			                                                        : NULL;
+
+			for (guint i = 0; array != NULL && i < json_array_get_length(array); i++) {
+				JsonNode *item = json_array_get_element(array, i);
+				JsonNode *id = JSON_NODE_HOLDS_OBJECT(item)
+				                   ? json_object_get_member(json_node_get_object(item), "SPDXID")
+				                   : NULL;
+
+				if (id != NULL && node_is(id, WANT_STRING))
+					g_hash_table_add(others, (gpointer)json_node_get_string(id));
+			}
+		}
+		read_dependencies(&r, relationships, packages, others);
+		g_hash_table_destroy(others);
+	}
 	g_hash_table_destroy(packages);
 	g_hash_table_destroy(described);
 	g_array_free(relationships, TRUE);
