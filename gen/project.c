@@ -63,7 +63,9 @@ project_find_model(const char *dir, const char *name)
 		char *path = g_path_is_absolute(name) ? g_strdup(name)
 		                                      : g_build_filename(dir, name, NULL);
 
-		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		/* Like records and SBOMs, a model named by path is read only from
+		 * inside the repository, after symbolic links. */
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && source_path_inside(dir, path))
 			return path;
 		g_free(path);
 		return NULL;
@@ -382,8 +384,9 @@ load_settings(Project *project, DiagList *diags, GError **error)
 	model_path = project_find_model(project->dir, model_name);
 	if (model_path == NULL) {
 		g_set_error(error, DOSSIER_ERROR, 1,
-		            "model '%s' named in %s not found (looked in the project folder, "
-		            "$DOSSIER_DATADIR/models and %s/models)",
+		            "model '%s' named in %s not found (a path must name a file inside the "
+		            "repository; a name is looked up in $DOSSIER_DATADIR/models and "
+		            "%s/models)",
 		            model_name, project->file, DOSSIER_PKGDATADIR);
 		g_free(model_name);
 		return FALSE;

@@ -836,9 +836,9 @@ build_table(const Expander *x, const GPtrArray *records, const GPtrArray *column
 
 static void
 directive_table(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrArray *out,
-                const char *defaults)
+                const char *kind, const char *defaults)
 {
-	const RecordType *type = directive_type(x, kind_node, "table");
+	const RecordType *type = directive_type(x, kind_node, kind);
 	GPtrArray *columns, *records;
 
 	if (type == NULL)
@@ -1287,9 +1287,9 @@ expand_directive(Expander *x, const char *text, int first_line, SrcPos fence, GP
 	if (strcmp(kind, "records") == 0)
 		directive_records(x, d, value, out);
 	else if (strcmp(kind, "table") == 0)
-		directive_table(x, d, value, out, "id,title");
+		directive_table(x, d, value, out, "table", "id,title");
 	else if (strcmp(kind, "history") == 0)
-		directive_table(x, d, value, out, "version,date,changes");
+		directive_table(x, d, value, out, "history", "version,date,changes");
 	else if (strcmp(kind, "matrix") == 0)
 		directive_matrix(x, d, value, out);
 	else if (strcmp(kind, "risk-matrix") == 0)

@@ -116,6 +116,11 @@ expect_status 0 "matrix csv" "$DOSSIER" matrix --csv -C "$example" user-need sof
 expect_line "csv header" '^user-need,title,software-requirement'
 if [ "$(head -n 1 "$tmp/out" | od -An -c | tr -d ' \n' | tail -c 4)" = '\r\n' ]; then echo "PASS csv lines end with CRLF"; else fail "csv lines do not end with CRLF"; fi
 expect_status 2 "matrix unknown type" "$DOSSIER" matrix -C "$example" hazard widget
+# A model named by a path outside the repository is not read.
+mkdir -p "$tmp/outside/records"
+printf 'model: ../../../../../../etc/passwd\nrecords: [records]\n' >"$tmp/outside/dossier.yaml"
+expect_status 2 "model outside the repository" "$DOSSIER" check "$tmp/outside"
+if grep -q "must name a file inside the repository" "$tmp/err"; then echo "PASS model path confined"; else fail "model path outside the repository was read"; fi
 # A title a spreadsheet would run as a formula is written as text.
 mkdir -p "$tmp/formula/records"
 printf 'records: [records]\n' >"$tmp/formula/dossier.yaml"
