@@ -175,50 +175,132 @@ sbom_pointer_index(const char *parent, guint index)
 
 /* ---- JSON positions ---- */
 
-/* json-glib drops positions once a document is parsed, but reports the
- * scanner's place in its object-member and array-element signals, which
- * run right after a value is parsed. A scalar gets the place where it
- * ends, so its line is exact. An object or array gets the place of its
- * first member or element, which is its first line in formatted JSON. */
+/* json-glib keeps no positions. They come from one pass over the text
+ * that records where every value starts, in document order, and a walk of
+ * the parsed tree in the same order that pairs each node with its start.
+ * A file whose values and nodes do not pair up one to one (json-glib keeps
+ * one value of a repeated key) gets no positions rather than wrong ones.
+ *
+ * The signals json-glib emits for each member and element would give
+ * positions too, but GLib dispatches them through libffi, which took a
+ * fifth of the time of a large SBOM. */
 struct SbomJsonPos {
-	GHashTable *nodes;      /* JsonNode* -> packed position */
-	GHashTable *containers; /* JsonObject* or JsonArray* -> packed position */
+	GHashTable *nodes; /* JsonNode* -> packed position */
 	const char *file;
 };
 
-static gpointer
-pack_pos(JsonParser *parser)
+/* 24 bits of column and 40 of line fit any file under the size limit. A
+ * longer minified line keeps its line and loses the column. */
+static guint64
+pack_line_col(guint64 line, guint64 col)
 {
-	guint64 line = json_parser_get_current_line(parser);
-	guint64 col = json_parser_get_current_pos(parser) + 1;
-
-	/* 24 bits of column and 40 of line fit any file under the size limit.
-	 * A longer minified line keeps its line and loses the column. */
 	if (col >= (1u << 24))
 		col = 0;
-	return (gpointer)(guintptr)((line << 24) | col);
+	return (line << 24) | col;
+}
+
+/* The packed start of every value in text, in document order, or NULL when
+ * the text is not JSON this pass can follow. */
+static GArray *
+value_starts(const char *text, size_t len)
+{
+	GArray *starts = g_array_new(FALSE, FALSE, sizeof(guint64));
+	GString *stack = g_string_new(NULL); /* '{' or '[' per open container */
+	gboolean expect_value = TRUE;
+	guint64 line = 1;
+	size_t line_start = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (c == '\n') {
+			line++;
+			line_start = i + 1;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r')
+			continue;
+		if (c == ',') {
+			expect_value = stack->len > 0 && stack->str[stack->len - 1] == '[';
+			continue;
+		}
+		if (c == ':') {
+			expect_value = TRUE;
+			continue;
+		}
+		if (c == ']' || c == '}') {
+			if (stack->len > 0)
+				g_string_truncate(stack, stack->len - 1);
+			expect_value = FALSE;
+			continue;
+		}
+		if (expect_value) {
+			guint64 col = 1;
+			guint64 packed;
+
+			for (size_t k = line_start; k < i; k++)
+				col += ((unsigned char)text[k] & 0xC0) != 0x80;
+			packed = pack_line_col(line, col);
+			g_array_append_val(starts, packed);
+		}
+		if (c == '{' || c == '[') {
+			g_string_append_c(stack, c);
+			expect_value = c == '[';
+			continue;
+		}
+		if (c == '"') {
+			/* A string, as a value or as a key; strings hold no newline. */
+			for (i++; i < len && text[i] != '"'; i++)
+				if (text[i] == '\\')
+					i++;
+		} else {
+			while (i + 1 < len && !strchr(",:]} \t\r\n", text[i + 1]))
+				i++;
+		}
+		expect_value = FALSE;
+	}
+	g_string_free(stack, TRUE);
+	return starts;
+}
+
+/* Pairs nodes with starts in document order; returns FALSE when they run
+ * out of step. The depth is bounded by limits.sbom_depth. */
+static gboolean
+pair_nodes(JsonNode *node, const GArray *starts, guint *next, GHashTable *out)
+{
+	if (*next >= starts->len)
+		return FALSE;
+	g_hash_table_insert(out, node,
+	                    (gpointer)(guintptr)g_array_index(starts, guint64, (*next)++));
+	if (JSON_NODE_HOLDS_OBJECT(node)) {
+		JsonObject *object = json_node_get_object(node);
+		GList *members = json_object_get_members(object);
+		gboolean ok = TRUE;
+
+		for (GList *m = members; m != NULL && ok; m = m->next)
+			ok = pair_nodes(json_object_get_member(object, m->data), starts, next, out);
+		g_list_free(members);
+		return ok;
+	}
+	if (JSON_NODE_HOLDS_ARRAY(node)) {
+		JsonArray *array = json_node_get_array(node);
+
+		for (guint i = 0; i < json_array_get_length(array); i++)
+			if (!pair_nodes(json_array_get_element(array, i), starts, next, out))
+				return FALSE;
+	}
+	return TRUE;
 }
 
 static void
-on_object_member(JsonParser *parser, JsonObject *object, const char *name, gpointer data)
+index_positions(SbomJsonPos *positions, JsonNode *root, const char *text, size_t len)
 {
-	SbomJsonPos *positions = data;
-	gpointer pos = pack_pos(parser);
+	GArray *starts = value_starts(text, len);
+	guint next = 0;
 
-	g_hash_table_insert(positions->nodes, json_object_get_member(object, name), pos);
-	if (json_object_get_size(object) == 1)
-		g_hash_table_insert(positions->containers, object, pos);
-}
-
-static void
-on_array_element(JsonParser *parser, JsonArray *array, int index, gpointer data)
-{
-	SbomJsonPos *positions = data;
-	gpointer pos = pack_pos(parser);
-
-	g_hash_table_insert(positions->nodes, json_array_get_element(array, (guint)index), pos);
-	if (index == 0)
-		g_hash_table_insert(positions->containers, array, pos);
+	if (!pair_nodes(root, starts, &next, positions->nodes) || next != starts->len)
+		g_hash_table_remove_all(positions->nodes);
+	g_array_free(starts, TRUE);
 }
 
 SrcPos
@@ -229,11 +311,7 @@ sbom_json_pos(const SbomJsonPos *positions, JsonNode *node)
 
 	if (positions == NULL)
 		return src_pos(NULL, 0, 0);
-	if (node != NULL && JSON_NODE_HOLDS_OBJECT(node))
-		packed = g_hash_table_lookup(positions->containers, json_node_get_object(node));
-	else if (node != NULL && JSON_NODE_HOLDS_ARRAY(node))
-		packed = g_hash_table_lookup(positions->containers, json_node_get_array(node));
-	if (packed == NULL && node != NULL)
+	if (node != NULL)
 		packed = g_hash_table_lookup(positions->nodes, node);
 	value = (guint64)(guintptr)packed;
 	if (value == 0)
@@ -375,12 +453,9 @@ read_json(const char *file, const char *text, size_t len, DiagList *diags)
 		return NULL;
 	}
 	positions.nodes = g_hash_table_new(NULL, NULL);
-	positions.containers = g_hash_table_new(NULL, NULL);
 	positions.file = file;
 	/* Mutable, so that clean_strings can replace bad strings. */
 	parser = json_parser_new();
-	g_signal_connect(parser, "object-member", G_CALLBACK(on_object_member), &positions);
-	g_signal_connect(parser, "array-element", G_CALLBACK(on_array_element), &positions);
 	if (!json_parser_load_from_data(parser, text, (gssize)len, &error)) {
 		/* json-glib puts "<data>:LINE:COL: Parse error: ..." in the
 		 * message; the position is kept, the prefix dropped. */
@@ -400,6 +475,8 @@ read_json(const char *file, const char *text, size_t len, DiagList *diags)
 		goto out;
 	}
 	root = json_parser_get_root(parser);
+	if (root != NULL)
+		index_positions(&positions, root, text, len);
 	if (root != NULL)
 		clean_strings(root, &positions, diags);
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
@@ -429,7 +506,6 @@ read_json(const char *file, const char *text, size_t len, DiagList *diags)
 out:
 	g_object_unref(parser);
 	g_hash_table_destroy(positions.nodes);
-	g_hash_table_destroy(positions.containers);
 	return sbom;
 }
 
