@@ -9,8 +9,9 @@
  * 50,000 components and 55 MB, see bench/RESULTS.md), so the SBOM default
  * keeps one read near 1.3 GB. A file of tiny values needs far more per
  * byte (some 80 times its size for `[[1],[1],...]`), which the limit of
- * 8 million JSON values (about 1 GB of json-glib nodes) bounds; the
- * generated 100,000-component file has some 4 million. */
+ * 4 million JSON values (some 650 MB of json-glib nodes) bounds. A
+ * generated SBOM has about 31 values per component, so 100,000 components
+ * fit. */
 static const Limits defaults = {
 	.file_bytes = 8u * 1024u * 1024u,
 	.yaml_depth = 64,
@@ -20,7 +21,7 @@ static const Limits defaults = {
 	.image_pixels = 50000000,
 	.sbom_bytes = 128u * 1024u * 1024u,
 	.sbom_depth = 64,
-	.sbom_values = 8000000,
+	.sbom_values = 4000000,
 };
 
 Limits dossier_limits = {
@@ -32,7 +33,7 @@ Limits dossier_limits = {
 	.image_pixels = 50000000,
 	.sbom_bytes = 128u * 1024u * 1024u,
 	.sbom_depth = 64,
-	.sbom_values = 8000000,
+	.sbom_values = 4000000,
 };
 
 YamlLimits

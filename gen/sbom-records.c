@@ -1,5 +1,7 @@
 #include "sbom-records.h"
 
+#include "input-limits.h"
+
 #include <string.h>
 
 static char *
@@ -190,6 +192,7 @@ typedef struct {
 	GHashTable *by_name;  /* name_key -> Record* (keys owned) */
 	GHashTable *by_ref;   /* component ref -> Record* (keys borrowed) */
 	GHashTable *by_vuln;  /* vulnerability ID -> Record* (keys owned) */
+	gboolean full;        /* limits.records was reached */
 } Merge;
 
 static void
@@ -246,6 +249,20 @@ make_record(Merge *m, YamlDoc *doc, YamlNode *map, const char *id, const char *t
 	return record;
 }
 
+/* TRUE while the graph may take another record; reports the limit once. */
+static gboolean
+room_for_record(Merge *m, SrcPos pos, DiagList *diags)
+{
+	if (m->graph->records->len < dossier_limits.records)
+		return TRUE;
+	if (!m->full)
+		diag_add(diags, DIAG_RECORD_LIMIT, pos,
+		         "the SBOMs would add records past limits.records (%u); the rest of their "
+		         "components and vulnerabilities are left out", dossier_limits.records);
+	m->full = TRUE;
+	return FALSE;
+}
+
 static void
 merge_component(Merge *m, const SbomComponent *c, DiagList *diags)
 {
@@ -266,9 +283,15 @@ merge_component(Merge *m, const SbomComponent *c, DiagList *diags)
 			g_free(value);
 		}
 	} else {
-		YamlDoc *doc = yaml_doc_new();
-		YamlNode *map = yaml_doc_add(doc, YAML_NODE_MAPPING, NULL, c->loc.pos);
-		char *id = unique_id(m, sbom_component_id(type->prefix ? type->prefix : type->name, c));
+		YamlDoc *doc;
+		YamlNode *map;
+		char *id;
+
+		if (!room_for_record(m, c->loc.pos, diags))
+			return;
+		doc = yaml_doc_new();
+		map = yaml_doc_add(doc, YAML_NODE_MAPPING, NULL, c->loc.pos);
+		id = unique_id(m, sbom_component_id(type->prefix ? type->prefix : type->name, c));
 
 		for (guint i = 0; i + 1 < m->cmap->fields->len; i += 2) {
 			char *value = component_value(c, g_ptr_array_index(m->cmap->fields, i + 1));
@@ -293,8 +316,8 @@ merge_component(Merge *m, const SbomComponent *c, DiagList *diags)
 }
 
 /* A title for a vulnerability record: the ID and the first sentence of
- * the description, cut at 100 characters, so that tables say what the
- * vulnerability is. */
+ * the description, cut before 100 characters at a space, so that tables
+ * say what the vulnerability is. */
 static char *
 vulnerability_title(const char *id, const char *description)
 {
@@ -310,8 +333,14 @@ vulnerability_title(const char *id, const char *description)
 	chars = g_utf8_strlen(description, end - description);
 	g_string_append(title, ": ");
 	if (chars > 100) {
-		g_string_append_len(title, description,
-		                    g_utf8_offset_to_pointer(description, 99) - description);
+		const char *cut = g_utf8_offset_to_pointer(description, 99);
+
+		/* Cut at the last space, so no word is broken. */
+		while (cut > description && *cut != ' ')
+			cut--;
+		if (cut == description)
+			cut = g_utf8_offset_to_pointer(description, 99);
+		g_string_append_len(title, description, cut - description);
 		g_string_append(title, "\xE2\x80\xA6");
 	} else {
 		g_string_append_len(title, description, end - description);
@@ -391,7 +420,7 @@ merge_vulnerability(Merge *m, const char *vid, const GPtrArray *vulns, DiagList 
 		for (guint i = 0; i < targets->len; i++)
 			if (!has_link(record, role, g_ptr_array_index(targets, i)))
 				record_add_link(record, role, g_ptr_array_index(targets, i), v->loc.pos);
-	} else {
+	} else if (room_for_record(m, v->loc.pos, diags)) {
 		YamlDoc *doc = yaml_doc_new();
 		YamlNode *map = yaml_doc_add(doc, YAML_NODE_MAPPING, NULL, v->loc.pos);
 		char *title;
@@ -440,7 +469,7 @@ sbom_merge(Graph *graph, GPtrArray *sboms, DiagList *diags)
 	           g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 	           g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 	           g_hash_table_new(g_str_hash, g_str_equal),
-	           g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	           g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), FALSE};
 	const char *vid_field = m.vmap->type ? sbom_mapping_field(m.vmap, "id") : NULL;
 	GHashTable *groups;
 	GPtrArray *order;

@@ -208,14 +208,18 @@ value_starts(const char *text, size_t len)
 	GString *stack = g_string_new(NULL); /* '{' or '[' per open container */
 	gboolean expect_value = TRUE;
 	guint64 line = 1;
-	size_t line_start = 0;
+	/* The column of text[counted], in characters, kept up to date as the
+	 * scan moves on, so a long minified line costs one pass. */
+	guint64 col = 1;
+	size_t counted = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 
 		if (c == '\n') {
 			line++;
-			line_start = i + 1;
+			col = 1;
+			counted = i + 1;
 			continue;
 		}
 		if (c == ' ' || c == '\t' || c == '\r')
@@ -235,11 +239,10 @@ value_starts(const char *text, size_t len)
 			continue;
 		}
 		if (expect_value) {
-			guint64 col = 1;
 			guint64 packed;
 
-			for (size_t k = line_start; k < i; k++)
-				col += ((unsigned char)text[k] & 0xC0) != 0x80;
+			for (; counted < i; counted++)
+				col += ((unsigned char)text[counted] & 0xC0) != 0x80;
 			packed = pack_line_col(line, col);
 			g_array_append_val(starts, packed);
 		}
@@ -509,8 +512,33 @@ out:
 	return sbom;
 }
 
+static Sbom *parse_any(const char *file, const char *text, size_t len, DiagList *diags);
+
+/* Each component and vulnerability becomes a record, so one SBOM may hold
+ * no more of them than limits.records allows records; a file of empty
+ * objects would otherwise make millions of records and findings. */
 Sbom *
 sbom_parse(const char *path, const char *text, size_t len, DiagList *diags)
+{
+	Sbom *sbom = parse_any(path, text, len, diags);
+	guint64 entries;
+
+	if (sbom == NULL)
+		return NULL;
+	entries = (guint64)sbom->components->len + sbom->vulnerabilities->len;
+	if (entries > dossier_limits.records) {
+		diag_add(diags, DIAG_SBOM_LIMIT, src_pos(sbom->file, 0, 0),
+		         "the SBOM has %" G_GUINT64_FORMAT " components and vulnerabilities, more than "
+		         "the %u records limits.records allows; the file is skipped",
+		         entries, dossier_limits.records);
+		sbom_free(sbom);
+		return NULL;
+	}
+	return sbom;
+}
+
+static Sbom *
+parse_any(const char *path, const char *text, size_t len, DiagList *diags)
 {
 	const char *file = g_intern_string(path);
 	const char *p = text;

@@ -1183,9 +1183,13 @@ directive_sbom(Expander *x, const YamlNode *d, const YamlNode *kind_node, GPtrAr
 	    !(kind_node->kind == YAML_NODE_MAPPING && yaml_map_size(kind_node) == 0)) {
 		gboolean on;
 
-		if (yaml_scalar(kind_node) == NULL || !yaml_parse_bool(kind_node->text, &on) || !on)
+		if (yaml_scalar(kind_node) == NULL || !yaml_parse_bool(kind_node->text, &on) || !on) {
 			diag_add(x->diags, DIAG_DIRECTIVE_INVALID, kind_node->pos,
-			         "'%s' takes {} or true; its options are keys beside it", kind);
+			         "'%s' takes {} or true, with its options as keys beside it, not '%s'; "
+			         "the directive is skipped", kind,
+			         yaml_scalar(kind_node) ? kind_node->text : yaml_node_kind_name(kind_node));
+			return;
+		}
 	}
 	if (yaml_map_get(d, "columns") != NULL) {
 		columns = read_columns(x, yaml_map_get(d, "columns"), type, "id,title");

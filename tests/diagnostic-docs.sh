@@ -30,7 +30,7 @@ catalogue_codes=$(sed -n 's/^[[:space:]]*DIAG_CODE([^,]*,[[:space:]]*"\([^"]*\)"
 # Rule entries of the model and of each profile's release gate
 # (templates/*/profile.yaml): "  - code: name".
 rule_codes=$(sed -n 's/^[[:space:]]*-[[:space:]]*code:[[:space:]]*\([a-z0-9-]*\).*/\1/p' "$model" \
-	"$top_srcdir"/templates/*/profile.yaml)
+	"$top_srcdir"/templates/*/profile.yaml | sort -u)
 
 if [ -z "$catalogue_codes" ]; then
 	echo "diagnostic-docs.sh: no DIAG_CODE entries found in $catalogue" >&2

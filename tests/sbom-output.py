@@ -154,6 +154,10 @@ def hostile():
 <!DOCTYPE bom [<!ENTITY x SYSTEM "file:///etc/passwd">]>
 <bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component type="library"><name>&x;</name></component></components></bom>
 """, "sbom-xml-doctype")
+    # More components than limits.records allows records (200,000), in
+    # 600 KB: each would become a record with its findings.
+    add("empty-objects.json", '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [' +
+        ",".join(["{}"] * 200001) + "]}", "sbom-limit")
     add("bad-utf8.json", b'{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"\xff"}]}', "invalid-utf8")
     # 10,000 components in one 10,000-deep dependency chain, closed into a
     # cycle at the end.
