@@ -127,15 +127,25 @@ vulnerability_value(const SbomVulnerability *v, const char *name)
 	return NULL;
 }
 
+/* The text with every run of characters other than ASCII letters, digits
+ * and '.' turned into one '-', and no '-' at either end, so IDs stay
+ * readable whatever a name holds. */
 static char *
 slug(const char *text)
 {
-	char *s = g_strdup(text ? text : "");
+	GString *out = g_string_new(NULL);
 
-	for (char *p = s; *p; p++)
-		if (!g_ascii_isalnum(*p) && *p != '.' && *p != '-')
-			*p = '-';
-	return s;
+	for (const char *p = text ? text : ""; *p; p++) {
+		if (g_ascii_isalnum(*p) || *p == '.')
+			g_string_append_c(out, *p);
+		else if (out->len > 0 && out->str[out->len - 1] != '-')
+			g_string_append_c(out, '-');
+	}
+	while (out->len > 0 && out->str[out->len - 1] == '-')
+		g_string_truncate(out, out->len - 1);
+	if (out->len == 0)
+		g_string_append(out, "unnamed");
+	return g_string_free(out, FALSE);
 }
 
 char *

@@ -30,8 +30,8 @@ GHashTable *sbom_merge(Graph *graph, GPtrArray *sboms, DiagList *diags);
 void sbom_check_support(const Graph *graph, const char *release_date, DiagList *diags);
 
 /* The ID a component without a hand-written record gets: the type's
- * prefix, then the name and version with every character other than a
- * letter, digit, '.' or '-' replaced by '-'. */
+ * prefix, then the name and version, each run of characters other than
+ * ASCII letters, digits and '.' written as one '-'. */
 char *sbom_component_id(const char *prefix, const SbomComponent *component);
 
 #endif
