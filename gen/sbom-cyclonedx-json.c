@@ -5,135 +5,12 @@
  * it skips, and a specVersion outside 1.3 to 1.6, which it still reads.
  * Missing NTIA elements, placeholders, licence syntax, duplicates and
  * unknown references are left to sbom_check. */
-#include "sbom.h"
+#include "sbom-json.h"
 
 #include <math.h>
 #include <string.h>
 
-typedef struct {
-	Sbom *sbom;
-	const SbomJsonPos *positions;
-	DiagList *diags;
-} Reader;
-
-typedef enum {
-	WANT_STRING,
-	WANT_NUMBER,
-	WANT_OBJECT,
-	WANT_ARRAY,
-} Want;
-
-static const char *const want_names[] = {"a string", "a number", "an object", "an array"};
-
-static const char *
-node_kind_name(JsonNode *node)
-{
-	GType type;
-
-	switch (JSON_NODE_TYPE(node)) {
-	case JSON_NODE_OBJECT:
-		return "an object";
-	case JSON_NODE_ARRAY:
-		return "an array";
-	case JSON_NODE_NULL:
-		return "null";
-	case JSON_NODE_VALUE:
-		break;
-	}
-	type = json_node_get_value_type(node);
-	if (type == G_TYPE_STRING)
-		return "a string";
-	if (type == G_TYPE_BOOLEAN)
-		return "a boolean";
-	return "a number";
-}
-
-static gboolean
-node_is(JsonNode *node, Want want)
-{
-	GType type;
-
-	switch (want) {
-	case WANT_OBJECT:
-		return JSON_NODE_HOLDS_OBJECT(node);
-	case WANT_ARRAY:
-		return JSON_NODE_HOLDS_ARRAY(node);
-	case WANT_STRING:
-	case WANT_NUMBER:
-		break;
-	}
-	if (!JSON_NODE_HOLDS_VALUE(node))
-		return FALSE;
-	type = json_node_get_value_type(node);
-	if (want == WANT_STRING)
-		return type == G_TYPE_STRING;
-	return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
-}
-
-static void
-report_bad_field(Reader *r, JsonNode *node, const char *path, Want want)
-{
-	diag_add(r->diags, DIAG_SBOM_BAD_FIELD, sbom_json_pos(r->positions, node),
-	         "'%s' must be %s, not %s; it is skipped", path, want_names[want],
-	         node_kind_name(node));
-}
-
-/* Returns the member name of obj when it has the expected JSON type, and
- * NULL when it is absent or has another type (reported). obj may be NULL,
- * so that callers can chain lookups through optional objects. */
-static JsonNode *
-member_get(Reader *r, JsonObject *obj, const char *path, const char *name, Want want)
-{
-	JsonNode *node = obj ? json_object_get_member(obj, name) : NULL;
-	char *member_path;
-
-	if (node == NULL || node_is(node, want))
-		return node;
-	member_path = sbom_pointer_member(path, name);
-	report_bad_field(r, node, member_path, want);
-	g_free(member_path);
-	return NULL;
-}
-
-static char *
-member_string(Reader *r, JsonObject *obj, const char *path, const char *name)
-{
-	JsonNode *node = member_get(r, obj, path, name, WANT_STRING);
-
-	return node ? g_strdup(json_node_get_string(node)) : NULL;
-}
-
-static JsonObject *
-member_object(Reader *r, JsonObject *obj, const char *path, const char *name)
-{
-	JsonNode *node = member_get(r, obj, path, name, WANT_OBJECT);
-
-	return node ? json_node_get_object(node) : NULL;
-}
-
-static JsonArray *
-member_array(Reader *r, JsonObject *obj, const char *path, const char *name)
-{
-	JsonNode *node = member_get(r, obj, path, name, WANT_ARRAY);
-
-	return node ? json_node_get_array(node) : NULL;
-}
-
-/* Returns element index of array when it has the expected JSON type, else
- * reports it and returns NULL. */
-static JsonNode *
-element_get(Reader *r, JsonArray *array, guint index, const char *path, Want want)
-{
-	JsonNode *node = json_array_get_element(array, index);
-	char *element_path;
-
-	if (node_is(node, want))
-		return node;
-	element_path = sbom_pointer_index(path, index);
-	report_bad_field(r, node, element_path, want);
-	g_free(element_path);
-	return NULL;
-}
+typedef SbomJsonReader Reader;
 
 /* Frees text and returns NULL when it is empty, so that an empty name
  * passes the choice on to the next source. */
@@ -152,14 +29,14 @@ nonempty(char *text)
 static char *
 entity_name(Reader *r, JsonObject *obj, const char *path, const char *member)
 {
-	JsonObject *entity = member_object(r, obj, path, member);
+	JsonObject *entity = sbom_json_member_object(r, obj, path, member);
 	char *entity_path;
 	char *name;
 
 	if (entity == NULL)
 		return NULL;
 	entity_path = sbom_pointer_member(path, member);
-	name = nonempty(member_string(r, entity, entity_path, "name"));
+	name = nonempty(sbom_json_member_string(r, entity, entity_path, "name"));
 	g_free(entity_path);
 	return name;
 }
@@ -215,7 +92,7 @@ read_spec_version(Reader *r, JsonNode *root)
 		         "reads this file as one of them");
 		return;
 	}
-	r->sbom->spec_version = member_string(r, obj, "", "specVersion");
+	r->sbom->spec_version = sbom_json_member_string(r, obj, "", "specVersion");
 	if (r->sbom->spec_version != NULL && !version_supported(r->sbom->spec_version))
 		diag_add(r->diags, DIAG_SBOM_UNSUPPORTED_VERSION, sbom_json_pos(r->positions, node),
 		         "'/specVersion' is \"%s\", but dossier reads CycloneDX 1.3 to 1.6; the file "
@@ -230,7 +107,7 @@ static void
 read_tool_list(Reader *r, JsonArray *tools, const char *path)
 {
 	for (guint i = 0; i < json_array_get_length(tools); i++) {
-		JsonNode *node = element_get(r, tools, i, path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, tools, i, path, SBOM_WANT_OBJECT);
 		char *tool_path;
 		char *name;
 		char *version;
@@ -238,11 +115,11 @@ read_tool_list(Reader *r, JsonArray *tools, const char *path)
 		if (node == NULL)
 			continue;
 		tool_path = sbom_pointer_index(path, i);
-		name = nonempty(member_string(r, json_node_get_object(node), tool_path, "name"));
+		name = nonempty(sbom_json_member_string(r, json_node_get_object(node), tool_path, "name"));
 		if (name == NULL)
-			name = nonempty(member_string(r, json_node_get_object(node), tool_path,
+			name = nonempty(sbom_json_member_string(r, json_node_get_object(node), tool_path,
 			                              "vendor"));
-		version = nonempty(member_string(r, json_node_get_object(node), tool_path,
+		version = nonempty(sbom_json_member_string(r, json_node_get_object(node), tool_path,
 		                                 "version"));
 		if (name != NULL && version != NULL)
 			g_ptr_array_add(r->sbom->tools, g_strdup_printf("%s %s", name, version));
@@ -267,8 +144,8 @@ read_tools(Reader *r, JsonObject *metadata)
 		read_tool_list(r, json_node_get_array(node), "/metadata/tools");
 	} else if (JSON_NODE_HOLDS_OBJECT(node)) {
 		JsonObject *obj = json_node_get_object(node);
-		JsonArray *components = member_array(r, obj, "/metadata/tools", "components");
-		JsonArray *services = member_array(r, obj, "/metadata/tools", "services");
+		JsonArray *components = sbom_json_member_array(r, obj, "/metadata/tools", "components");
+		JsonArray *services = sbom_json_member_array(r, obj, "/metadata/tools", "services");
 
 		if (components != NULL)
 			read_tool_list(r, components, "/metadata/tools/components");
@@ -277,7 +154,7 @@ read_tools(Reader *r, JsonObject *metadata)
 	} else {
 		diag_add(r->diags, DIAG_SBOM_BAD_FIELD, sbom_json_pos(r->positions, node),
 		         "'/metadata/tools' must be an array or an object, not %s; it is skipped",
-		         node_kind_name(node));
+		         sbom_json_kind_name(node));
 	}
 }
 
@@ -288,19 +165,19 @@ read_tools(Reader *r, JsonObject *metadata)
 static void
 read_authors(Reader *r, JsonObject *metadata)
 {
-	JsonArray *authors = member_array(r, metadata, "/metadata", "authors");
+	JsonArray *authors = sbom_json_member_array(r, metadata, "/metadata", "authors");
 
 	for (guint i = 0; authors != NULL && i < json_array_get_length(authors); i++) {
-		JsonNode *node = element_get(r, authors, i, "/metadata/authors", WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, authors, i, "/metadata/authors", SBOM_WANT_OBJECT);
 		char *path;
 		char *name;
 
 		if (node == NULL)
 			continue;
 		path = sbom_pointer_index("/metadata/authors", i);
-		name = nonempty(member_string(r, json_node_get_object(node), path, "name"));
+		name = nonempty(sbom_json_member_string(r, json_node_get_object(node), path, "name"));
 		if (name == NULL)
-			name = nonempty(member_string(r, json_node_get_object(node), path, "email"));
+			name = nonempty(sbom_json_member_string(r, json_node_get_object(node), path, "email"));
 		if (name != NULL)
 			g_ptr_array_add(r->sbom->authors, name);
 		g_free(path);
@@ -328,8 +205,8 @@ static void
 read_licence(Reader *r, SbomComponent *c, JsonNode *node, const char *path)
 {
 	JsonObject *choice = json_node_get_object(node);
-	JsonNode *expression = member_get(r, choice, path, "expression", WANT_STRING);
-	JsonObject *licence = member_object(r, choice, path, "license");
+	JsonNode *expression = sbom_json_member(r, choice, path, "expression", SBOM_WANT_STRING);
+	JsonObject *licence = sbom_json_member_object(r, choice, path, "license");
 	char *licence_path;
 	JsonNode *id;
 	JsonNode *name;
@@ -347,9 +224,9 @@ read_licence(Reader *r, SbomComponent *c, JsonNode *node, const char *path)
 		return;
 	}
 	licence_path = sbom_pointer_member(path, "license");
-	id = member_get(r, licence, licence_path, "id", WANT_STRING);
-	name = member_get(r, licence, licence_path, "name", WANT_STRING);
-	inner_expression = member_get(r, licence, licence_path, "expression", WANT_STRING);
+	id = sbom_json_member(r, licence, licence_path, "id", SBOM_WANT_STRING);
+	name = sbom_json_member(r, licence, licence_path, "name", SBOM_WANT_STRING);
+	inner_expression = sbom_json_member(r, licence, licence_path, "expression", SBOM_WANT_STRING);
 	if (id != NULL)
 		add_licence(r, c, SBOM_LICENCE_ID, id, licence_path, "id");
 	else if (name != NULL)
@@ -372,14 +249,14 @@ read_licence(Reader *r, SbomComponent *c, JsonNode *node, const char *path)
 static void
 read_licences(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 {
-	JsonArray *licences = member_array(r, obj, path, "licenses");
+	JsonArray *licences = sbom_json_member_array(r, obj, path, "licenses");
 	char *licences_path;
 
 	if (licences == NULL)
 		return;
 	licences_path = sbom_pointer_member(path, "licenses");
 	for (guint i = 0; i < json_array_get_length(licences); i++) {
-		JsonNode *node = element_get(r, licences, i, licences_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, licences, i, licences_path, SBOM_WANT_OBJECT);
 		char *choice_path;
 
 		if (node == NULL)
@@ -394,14 +271,14 @@ read_licences(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 static void
 read_hashes(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 {
-	JsonArray *hashes = member_array(r, obj, path, "hashes");
+	JsonArray *hashes = sbom_json_member_array(r, obj, path, "hashes");
 	char *hashes_path;
 
 	if (hashes == NULL)
 		return;
 	hashes_path = sbom_pointer_member(path, "hashes");
 	for (guint i = 0; i < json_array_get_length(hashes); i++) {
-		JsonNode *node = element_get(r, hashes, i, hashes_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, hashes, i, hashes_path, SBOM_WANT_OBJECT);
 		char *hash_path;
 		char *alg;
 		char *content;
@@ -409,8 +286,8 @@ read_hashes(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 		if (node == NULL)
 			continue;
 		hash_path = sbom_pointer_index(hashes_path, i);
-		alg = member_string(r, json_node_get_object(node), hash_path, "alg");
-		content = member_string(r, json_node_get_object(node), hash_path, "content");
+		alg = sbom_json_member_string(r, json_node_get_object(node), hash_path, "alg");
+		content = sbom_json_member_string(r, json_node_get_object(node), hash_path, "content");
 		if (alg != NULL && content != NULL)
 			g_ptr_array_add(c->hashes, g_strdup_printf("%s:%s", alg, content));
 		g_free(alg);
@@ -425,14 +302,14 @@ read_hashes(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 static void
 read_properties(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 {
-	JsonArray *properties = member_array(r, obj, path, "properties");
+	JsonArray *properties = sbom_json_member_array(r, obj, path, "properties");
 	char *properties_path;
 
 	if (properties == NULL)
 		return;
 	properties_path = sbom_pointer_member(path, "properties");
 	for (guint i = 0; i < json_array_get_length(properties); i++) {
-		JsonNode *node = element_get(r, properties, i, properties_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, properties, i, properties_path, SBOM_WANT_OBJECT);
 		char *property_path;
 		char *name;
 		char **field = NULL;
@@ -440,13 +317,13 @@ read_properties(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 		if (node == NULL)
 			continue;
 		property_path = sbom_pointer_index(properties_path, i);
-		name = member_string(r, json_node_get_object(node), property_path, "name");
+		name = sbom_json_member_string(r, json_node_get_object(node), property_path, "name");
 		if (g_strcmp0(name, "cdx:lifecycle:milestone:endOfSupport") == 0)
 			field = &c->end_of_support;
 		else if (g_strcmp0(name, "dossier:levelOfSupport") == 0)
 			field = &c->level_of_support;
 		if (field != NULL && *field == NULL)
-			*field = member_string(r, json_node_get_object(node), property_path, "value");
+			*field = sbom_json_member_string(r, json_node_get_object(node), property_path, "value");
 		g_free(name);
 		g_free(property_path);
 	}
@@ -468,19 +345,19 @@ read_supplier(Reader *r, JsonObject *obj, const char *path)
 
 	sources[0] = entity_name(r, obj, path, "supplier");
 	sources[1] = entity_name(r, obj, path, "manufacturer");
-	sources[2] = nonempty(member_string(r, obj, path, "author"));
-	authors = member_array(r, obj, path, "authors");
+	sources[2] = nonempty(sbom_json_member_string(r, obj, path, "author"));
+	authors = sbom_json_member_array(r, obj, path, "authors");
 	if (authors != NULL) {
 		char *authors_path = sbom_pointer_member(path, "authors");
 
 		for (guint i = 0; sources[3] == NULL && i < json_array_get_length(authors); i++) {
-			JsonNode *node = element_get(r, authors, i, authors_path, WANT_OBJECT);
+			JsonNode *node = sbom_json_element(r, authors, i, authors_path, SBOM_WANT_OBJECT);
 			char *author_path;
 
 			if (node == NULL)
 				continue;
 			author_path = sbom_pointer_index(authors_path, i);
-			sources[3] = nonempty(member_string(r, json_node_get_object(node), author_path,
+			sources[3] = nonempty(sbom_json_member_string(r, json_node_get_object(node), author_path,
 			                                    "name"));
 			g_free(author_path);
 		}
@@ -505,18 +382,18 @@ read_component(Reader *r, JsonNode *node, const char *path, const char *parent_r
 	SbomComponent *c = sbom_component_new();
 
 	c->loc = sbom_loc(sbom_json_pos(r->positions, node), path);
-	c->ref = nonempty(member_string(r, obj, path, "bom-ref"));
+	c->ref = nonempty(sbom_json_member_string(r, obj, path, "bom-ref"));
 	if (c->ref == NULL)
 		c->ref = g_strdup_printf("#%u", r->sbom->components->len + 1);
 	/* NOTE: group (a Maven groupId, an npm scope) is not kept because
 	 * SbomComponent has no field for it, so name is the bare name. */
-	c->name = member_string(r, obj, path, "name");
-	c->version = member_string(r, obj, path, "version");
+	c->name = sbom_json_member_string(r, obj, path, "name");
+	c->version = sbom_json_member_string(r, obj, path, "version");
 	c->supplier = read_supplier(r, obj, path);
-	c->type = member_string(r, obj, path, "type");
-	c->purl = member_string(r, obj, path, "purl");
-	c->cpe = member_string(r, obj, path, "cpe");
-	c->description = member_string(r, obj, path, "description");
+	c->type = sbom_json_member_string(r, obj, path, "type");
+	c->purl = sbom_json_member_string(r, obj, path, "purl");
+	c->cpe = sbom_json_member_string(r, obj, path, "cpe");
+	c->description = sbom_json_member_string(r, obj, path, "description");
 	read_hashes(r, c, obj, path);
 	read_licences(r, c, obj, path);
 	read_properties(r, c, obj, path);
@@ -564,12 +441,12 @@ read_component_tree(Reader *r, JsonArray *array, const char *path, const char *p
 			continue;
 		}
 		level->next++;
-		node = element_get(r, level->array, index, level->path, WANT_OBJECT);
+		node = sbom_json_element(r, level->array, index, level->path, SBOM_WANT_OBJECT);
 		if (node == NULL)
 			continue;
 		component_path = sbom_pointer_index(level->path, index);
 		if (as_subject) {
-			char *subject_ref = nonempty(member_string(r, json_node_get_object(node),
+			char *subject_ref = nonempty(sbom_json_member_string(r, json_node_get_object(node),
 			                                           component_path, "bom-ref"));
 
 			if (subject_ref != NULL)
@@ -577,7 +454,7 @@ read_component_tree(Reader *r, JsonArray *array, const char *path, const char *p
 		} else {
 			ref = read_component(r, node, component_path, level->parent_ref)->ref;
 		}
-		children = member_array(r, json_node_get_object(node), component_path, "components");
+		children = sbom_json_member_array(r, json_node_get_object(node), component_path, "components");
 		if (children != NULL) {
 			Level child = {children, 0, sbom_pointer_member(component_path, "components"),
 			               ref};
@@ -593,19 +470,19 @@ read_component_tree(Reader *r, JsonArray *array, const char *path, const char *p
 static void
 read_subject(Reader *r, JsonObject *metadata)
 {
-	JsonObject *subject = member_object(r, metadata, "/metadata", "component");
+	JsonObject *subject = sbom_json_member_object(r, metadata, "/metadata", "component");
 	const char *path = "/metadata/component";
 	char *ref;
 	JsonArray *children;
 
 	if (subject == NULL)
 		return;
-	r->sbom->subject_name = member_string(r, subject, path, "name");
-	r->sbom->subject_version = member_string(r, subject, path, "version");
-	ref = nonempty(member_string(r, subject, path, "bom-ref"));
+	r->sbom->subject_name = sbom_json_member_string(r, subject, path, "name");
+	r->sbom->subject_version = sbom_json_member_string(r, subject, path, "version");
+	ref = nonempty(sbom_json_member_string(r, subject, path, "bom-ref"));
 	if (ref != NULL)
 		g_ptr_array_add(r->sbom->subject_refs, ref);
-	children = member_array(r, subject, path, "components");
+	children = sbom_json_member_array(r, subject, path, "components");
 	if (children != NULL)
 		read_component_tree(r, children, "/metadata/component/components", NULL, TRUE);
 }
@@ -613,11 +490,11 @@ read_subject(Reader *r, JsonObject *metadata)
 static void
 read_metadata(Reader *r, JsonObject *root)
 {
-	JsonObject *metadata = member_object(r, root, "", "metadata");
+	JsonObject *metadata = sbom_json_member_object(r, root, "", "metadata");
 
 	if (metadata == NULL)
 		return;
-	r->sbom->timestamp = member_string(r, metadata, "/metadata", "timestamp");
+	r->sbom->timestamp = sbom_json_member_string(r, metadata, "/metadata", "timestamp");
 	read_authors(r, metadata);
 	read_tools(r, metadata);
 	read_subject(r, metadata);
@@ -628,7 +505,7 @@ static void
 read_string_list(Reader *r, JsonArray *array, const char *path, GPtrArray *refs)
 {
 	for (guint i = 0; i < json_array_get_length(array); i++) {
-		JsonNode *node = element_get(r, array, i, path, WANT_STRING);
+		JsonNode *node = sbom_json_element(r, array, i, path, SBOM_WANT_STRING);
 
 		if (node != NULL)
 			g_ptr_array_add(refs, g_strdup(json_node_get_string(node)));
@@ -642,13 +519,13 @@ read_string_list(Reader *r, JsonArray *array, const char *path, GPtrArray *refs)
 static void
 read_dependencies(Reader *r, JsonObject *root)
 {
-	JsonArray *dependencies = member_array(r, root, "", "dependencies");
+	JsonArray *dependencies = sbom_json_member_array(r, root, "", "dependencies");
 
 	if (dependencies == NULL)
 		return;
 	r->sbom->has_dependencies = TRUE;
 	for (guint i = 0; i < json_array_get_length(dependencies); i++) {
-		JsonNode *node = element_get(r, dependencies, i, "/dependencies", WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, dependencies, i, "/dependencies", SBOM_WANT_OBJECT);
 		JsonObject *obj;
 		char *path;
 		char *ref;
@@ -659,8 +536,8 @@ read_dependencies(Reader *r, JsonObject *root)
 			continue;
 		obj = json_node_get_object(node);
 		path = sbom_pointer_index("/dependencies", i);
-		ref = member_string(r, obj, path, "ref");
-		depends_on = member_array(r, obj, path, "dependsOn");
+		ref = sbom_json_member_string(r, obj, path, "ref");
+		depends_on = sbom_json_member_array(r, obj, path, "dependsOn");
 		if (ref == NULL) {
 			if (!json_object_has_member(obj, "ref"))
 				diag_add(r->diags, DIAG_SBOM_BAD_FIELD, sbom_json_pos(r->positions, node),
@@ -685,17 +562,17 @@ read_dependencies(Reader *r, JsonObject *root)
 static void
 read_analysis(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path)
 {
-	JsonObject *analysis = member_object(r, obj, path, "analysis");
+	JsonObject *analysis = sbom_json_member_object(r, obj, path, "analysis");
 	char *analysis_path;
 	JsonArray *responses;
 
 	if (analysis == NULL)
 		return;
 	analysis_path = sbom_pointer_member(path, "analysis");
-	v->state = member_string(r, analysis, analysis_path, "state");
-	v->justification = member_string(r, analysis, analysis_path, "justification");
-	v->detail = member_string(r, analysis, analysis_path, "detail");
-	responses = member_array(r, analysis, analysis_path, "response");
+	v->state = sbom_json_member_string(r, analysis, analysis_path, "state");
+	v->justification = sbom_json_member_string(r, analysis, analysis_path, "justification");
+	v->detail = sbom_json_member_string(r, analysis, analysis_path, "detail");
+	responses = sbom_json_member_array(r, analysis, analysis_path, "response");
 	if (responses != NULL) {
 		char *responses_path = sbom_pointer_member(analysis_path, "response");
 
@@ -710,7 +587,7 @@ read_analysis(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path
 static void
 read_ratings(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path)
 {
-	JsonArray *ratings = member_array(r, obj, path, "ratings");
+	JsonArray *ratings = sbom_json_member_array(r, obj, path, "ratings");
 	char *ratings_path;
 	gboolean chosen = FALSE;
 	double best = 0;
@@ -719,7 +596,7 @@ read_ratings(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path)
 		return;
 	ratings_path = sbom_pointer_member(path, "ratings");
 	for (guint i = 0; i < json_array_get_length(ratings); i++) {
-		JsonNode *node = element_get(r, ratings, i, ratings_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, ratings, i, ratings_path, SBOM_WANT_OBJECT);
 		char *rating_path;
 		JsonNode *score;
 		char *severity;
@@ -728,9 +605,9 @@ read_ratings(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path)
 		if (node == NULL)
 			continue;
 		rating_path = sbom_pointer_index(ratings_path, i);
-		score = member_get(r, json_node_get_object(node), rating_path, "score", WANT_NUMBER);
-		severity = member_string(r, json_node_get_object(node), rating_path, "severity");
-		method = member_string(r, json_node_get_object(node), rating_path, "method");
+		score = sbom_json_member(r, json_node_get_object(node), rating_path, "score", SBOM_WANT_NUMBER);
+		severity = sbom_json_member_string(r, json_node_get_object(node), rating_path, "severity");
+		method = sbom_json_member_string(r, json_node_get_object(node), rating_path, "method");
 		if (!chosen || (score != NULL && (v->score == NULL ||
 		                                  json_node_get_double(score) > best))) {
 			chosen = TRUE;
@@ -768,21 +645,21 @@ affects_ref(const char *ref)
 static void
 read_affects(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path)
 {
-	JsonArray *affects = member_array(r, obj, path, "affects");
+	JsonArray *affects = sbom_json_member_array(r, obj, path, "affects");
 	char *affects_path;
 
 	if (affects == NULL)
 		return;
 	affects_path = sbom_pointer_member(path, "affects");
 	for (guint i = 0; i < json_array_get_length(affects); i++) {
-		JsonNode *node = element_get(r, affects, i, affects_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, affects, i, affects_path, SBOM_WANT_OBJECT);
 		char *target_path;
 		char *ref;
 
 		if (node == NULL)
 			continue;
 		target_path = sbom_pointer_index(affects_path, i);
-		ref = member_string(r, json_node_get_object(node), target_path, "ref");
+		ref = sbom_json_member_string(r, json_node_get_object(node), target_path, "ref");
 		if (ref != NULL)
 			g_ptr_array_add(v->affects, affects_ref(ref));
 		g_free(ref);
@@ -796,11 +673,11 @@ read_affects(Reader *r, SbomVulnerability *v, JsonObject *obj, const char *path)
 static void
 read_vulnerabilities(Reader *r, JsonObject *root)
 {
-	JsonArray *vulnerabilities = member_array(r, root, "", "vulnerabilities");
+	JsonArray *vulnerabilities = sbom_json_member_array(r, root, "", "vulnerabilities");
 
 	for (guint i = 0; vulnerabilities != NULL && i < json_array_get_length(vulnerabilities);
 	     i++) {
-		JsonNode *node = element_get(r, vulnerabilities, i, "/vulnerabilities", WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, vulnerabilities, i, "/vulnerabilities", SBOM_WANT_OBJECT);
 		JsonObject *obj;
 		char *path;
 		SbomVulnerability *v;
@@ -812,15 +689,15 @@ read_vulnerabilities(Reader *r, JsonObject *root)
 		path = sbom_pointer_index("/vulnerabilities", i);
 		v = sbom_vulnerability_new();
 		v->loc = sbom_loc(sbom_json_pos(r->positions, node), path);
-		v->id = member_string(r, obj, path, "id");
-		source = member_object(r, obj, path, "source");
+		v->id = sbom_json_member_string(r, obj, path, "id");
+		source = sbom_json_member_object(r, obj, path, "source");
 		if (source != NULL) {
 			char *source_path = sbom_pointer_member(path, "source");
 
-			v->source = member_string(r, source, source_path, "name");
+			v->source = sbom_json_member_string(r, source, source_path, "name");
 			g_free(source_path);
 		}
-		v->description = member_string(r, obj, path, "description");
+		v->description = sbom_json_member_string(r, obj, path, "description");
 		read_analysis(r, v, obj, path);
 		read_ratings(r, v, obj, path);
 		read_affects(r, v, obj, path);
@@ -842,9 +719,9 @@ sbom_read_cyclonedx_json(const char *file, JsonNode *root, const SbomJsonPos *po
 		return r.sbom;
 	obj = json_node_get_object(root);
 	read_spec_version(&r, root);
-	r.sbom->serial = member_string(&r, obj, "", "serialNumber");
+	r.sbom->serial = sbom_json_member_string(&r, obj, "", "serialNumber");
 	read_metadata(&r, obj);
-	components = member_array(&r, obj, "", "components");
+	components = sbom_json_member_array(&r, obj, "", "components");
 	if (components != NULL)
 		read_component_tree(&r, components, "/components", NULL, FALSE);
 	read_dependencies(&r, obj);

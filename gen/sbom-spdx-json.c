@@ -8,23 +8,11 @@
  *
  * Packages become components, except the ones the document describes,
  * which are the product itself. Files and snippets are not components. */
-#include "sbom.h"
+#include "sbom-json.h"
 
 #include <string.h>
 
-typedef struct {
-	Sbom *sbom;
-	const SbomJsonPos *positions;
-	DiagList *diags;
-} Reader;
-
-typedef enum {
-	WANT_STRING,
-	WANT_OBJECT,
-	WANT_ARRAY,
-} Want;
-
-static const char *const want_names[] = {"a string", "an object", "an array"};
+typedef SbomJsonReader Reader;
 
 /* One element of the relationships array that has all three fields. The
  * strings belong to the parsed document. */
@@ -35,107 +23,6 @@ typedef struct {
 	JsonNode *node;
 	guint index;
 } Relationship;
-
-static const char *
-node_kind_name(JsonNode *node)
-{
-	GType type;
-
-	switch (JSON_NODE_TYPE(node)) {
-	case JSON_NODE_OBJECT:
-		return "an object";
-	case JSON_NODE_ARRAY:
-		return "an array";
-	case JSON_NODE_NULL:
-		return "null";
-	case JSON_NODE_VALUE:
-		break;
-	}
-	type = json_node_get_value_type(node);
-	if (type == G_TYPE_STRING)
-		return "a string";
-	if (type == G_TYPE_BOOLEAN)
-		return "a boolean";
-	return "a number";
-}
-
-static gboolean
-node_is(JsonNode *node, Want want)
-{
-	switch (want) {
-	case WANT_OBJECT:
-		return JSON_NODE_HOLDS_OBJECT(node);
-	case WANT_ARRAY:
-		return JSON_NODE_HOLDS_ARRAY(node);
-	case WANT_STRING:
-		break;
-	}
-	return JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING;
-}
-
-static void
-report_bad_field(Reader *r, JsonNode *node, const char *path, Want want)
-{
-	diag_add(r->diags, DIAG_SBOM_BAD_FIELD, sbom_json_pos(r->positions, node),
-	         "'%s' must be %s, not %s; it is skipped", path, want_names[want],
-	         node_kind_name(node));
-}
-
-/* Returns the member name of obj when it has the expected JSON type, and
- * NULL when it is absent or has another type (reported). obj may be NULL,
- * so that callers can chain lookups through optional objects. */
-static JsonNode *
-member_get(Reader *r, JsonObject *obj, const char *path, const char *name, Want want)
-{
-	JsonNode *node = obj ? json_object_get_member(obj, name) : NULL;
-	char *member_path;
-
-	if (node == NULL || node_is(node, want))
-		return node;
-	member_path = sbom_pointer_member(path, name);
-	report_bad_field(r, node, member_path, want);
-	g_free(member_path);
-	return NULL;
-}
-
-/* The string member name of obj, borrowed from the document, or NULL. */
-static const char *
-member_text(Reader *r, JsonObject *obj, const char *path, const char *name)
-{
-	JsonNode *node = member_get(r, obj, path, name, WANT_STRING);
-
-	return node ? json_node_get_string(node) : NULL;
-}
-
-static char *
-member_string(Reader *r, JsonObject *obj, const char *path, const char *name)
-{
-	return g_strdup(member_text(r, obj, path, name));
-}
-
-static JsonArray *
-member_array(Reader *r, JsonObject *obj, const char *path, const char *name)
-{
-	JsonNode *node = member_get(r, obj, path, name, WANT_ARRAY);
-
-	return node ? json_node_get_array(node) : NULL;
-}
-
-/* Returns element index of array when it has the expected JSON type, else
- * reports it and returns NULL. */
-static JsonNode *
-element_get(Reader *r, JsonArray *array, guint index, const char *path, Want want)
-{
-	JsonNode *node = json_array_get_element(array, index);
-	char *element_path;
-
-	if (node_is(node, want))
-		return node;
-	element_path = sbom_pointer_index(path, index);
-	report_bad_field(r, node, element_path, want);
-	g_free(element_path);
-	return NULL;
-}
 
 /* Returns the text after "Prefix:" with the spaces around it trimmed, or
  * NULL when text does not start with prefix. */
@@ -180,7 +67,7 @@ version_supported(const char *version)
 static void
 read_spec_version(Reader *r, JsonObject *root)
 {
-	JsonNode *node = member_get(r, root, "", "spdxVersion", WANT_STRING);
+	JsonNode *node = sbom_json_member(r, root, "", "spdxVersion", SBOM_WANT_STRING);
 	const char *text;
 
 	if (node == NULL)
@@ -201,17 +88,17 @@ read_spec_version(Reader *r, JsonObject *root)
 static void
 read_creation_info(Reader *r, JsonObject *root)
 {
-	JsonNode *info_node = member_get(r, root, "", "creationInfo", WANT_OBJECT);
+	JsonNode *info_node = sbom_json_member(r, root, "", "creationInfo", SBOM_WANT_OBJECT);
 	JsonObject *info;
 	JsonArray *creators;
 
 	if (info_node == NULL)
 		return;
 	info = json_node_get_object(info_node);
-	r->sbom->timestamp = member_string(r, info, "/creationInfo", "created");
-	creators = member_array(r, info, "/creationInfo", "creators");
+	r->sbom->timestamp = sbom_json_member_string(r, info, "/creationInfo", "created");
+	creators = sbom_json_member_array(r, info, "/creationInfo", "creators");
 	for (guint i = 0; creators != NULL && i < json_array_get_length(creators); i++) {
-		JsonNode *node = element_get(r, creators, i, "/creationInfo/creators", WANT_STRING);
+		JsonNode *node = sbom_json_element(r, creators, i, "/creationInfo/creators", SBOM_WANT_STRING);
 		const char *text;
 		char *name;
 
@@ -244,19 +131,19 @@ static GArray *
 read_relationships(Reader *r, JsonObject *root)
 {
 	GArray *result = g_array_new(FALSE, FALSE, sizeof(Relationship));
-	JsonArray *relationships = member_array(r, root, "", "relationships");
+	JsonArray *relationships = sbom_json_member_array(r, root, "", "relationships");
 
 	for (guint i = 0; relationships != NULL && i < json_array_get_length(relationships); i++) {
-		JsonNode *node = element_get(r, relationships, i, "/relationships", WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, relationships, i, "/relationships", SBOM_WANT_OBJECT);
 		char *path;
 		Relationship rel;
 
 		if (node == NULL)
 			continue;
 		path = sbom_pointer_index("/relationships", i);
-		rel.from = member_text(r, json_node_get_object(node), path, "spdxElementId");
-		rel.type = member_text(r, json_node_get_object(node), path, "relationshipType");
-		rel.to = member_text(r, json_node_get_object(node), path, "relatedSpdxElement");
+		rel.from = sbom_json_member_text(r, json_node_get_object(node), path, "spdxElementId");
+		rel.type = sbom_json_member_text(r, json_node_get_object(node), path, "relationshipType");
+		rel.to = sbom_json_member_text(r, json_node_get_object(node), path, "relatedSpdxElement");
 		rel.node = node;
 		rel.index = i;
 		if (rel.from != NULL && rel.type != NULL && rel.to != NULL)
@@ -283,13 +170,13 @@ static GHashTable *
 read_described(Reader *r, JsonObject *root, const GArray *relationships)
 {
 	GHashTable *described = g_hash_table_new(g_str_hash, g_str_equal);
-	const char *document = member_text(r, root, "", "SPDXID");
-	JsonArray *describes = member_array(r, root, "", "documentDescribes");
+	const char *document = sbom_json_member_text(r, root, "", "SPDXID");
+	JsonArray *describes = sbom_json_member_array(r, root, "", "documentDescribes");
 
 	if (document == NULL)
 		document = "SPDXRef-DOCUMENT";
 	for (guint i = 0; describes != NULL && i < json_array_get_length(describes); i++) {
-		JsonNode *node = element_get(r, describes, i, "/documentDescribes", WANT_STRING);
+		JsonNode *node = sbom_json_element(r, describes, i, "/documentDescribes", SBOM_WANT_STRING);
 
 		if (node != NULL)
 			add_subject_ref(r, described, json_node_get_string(node));
@@ -313,8 +200,8 @@ read_described(Reader *r, JsonObject *root, const GArray *relationships)
 static void
 read_licence(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 {
-	JsonNode *declared = member_get(r, obj, path, "licenseDeclared", WANT_STRING);
-	JsonNode *concluded = member_get(r, obj, path, "licenseConcluded", WANT_STRING);
+	JsonNode *declared = sbom_json_member(r, obj, path, "licenseDeclared", SBOM_WANT_STRING);
+	JsonNode *concluded = sbom_json_member(r, obj, path, "licenseConcluded", SBOM_WANT_STRING);
 	JsonNode *chosen;
 	const char *text;
 	char *licence_path;
@@ -346,7 +233,7 @@ read_licence(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 static void
 read_external_refs(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 {
-	JsonArray *refs = member_array(r, obj, path, "externalRefs");
+	JsonArray *refs = sbom_json_member_array(r, obj, path, "externalRefs");
 	char *refs_path;
 	char *cpe22 = NULL;
 
@@ -354,7 +241,7 @@ read_external_refs(Reader *r, SbomComponent *c, JsonObject *obj, const char *pat
 		return;
 	refs_path = sbom_pointer_member(path, "externalRefs");
 	for (guint i = 0; i < json_array_get_length(refs); i++) {
-		JsonNode *node = element_get(r, refs, i, refs_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, refs, i, refs_path, SBOM_WANT_OBJECT);
 		char *ref_path;
 		const char *type;
 		const char *locator;
@@ -362,8 +249,8 @@ read_external_refs(Reader *r, SbomComponent *c, JsonObject *obj, const char *pat
 		if (node == NULL)
 			continue;
 		ref_path = sbom_pointer_index(refs_path, i);
-		type = member_text(r, json_node_get_object(node), ref_path, "referenceType");
-		locator = member_text(r, json_node_get_object(node), ref_path, "referenceLocator");
+		type = sbom_json_member_text(r, json_node_get_object(node), ref_path, "referenceType");
+		locator = sbom_json_member_text(r, json_node_get_object(node), ref_path, "referenceLocator");
 		if (type != NULL && locator != NULL) {
 			if (strcmp(type, "purl") == 0 && c->purl == NULL)
 				c->purl = g_strdup(locator);
@@ -384,14 +271,14 @@ read_external_refs(Reader *r, SbomComponent *c, JsonObject *obj, const char *pat
 static void
 read_checksums(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 {
-	JsonArray *checksums = member_array(r, obj, path, "checksums");
+	JsonArray *checksums = sbom_json_member_array(r, obj, path, "checksums");
 	char *checksums_path;
 
 	if (checksums == NULL)
 		return;
 	checksums_path = sbom_pointer_member(path, "checksums");
 	for (guint i = 0; i < json_array_get_length(checksums); i++) {
-		JsonNode *node = element_get(r, checksums, i, checksums_path, WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, checksums, i, checksums_path, SBOM_WANT_OBJECT);
 		char *checksum_path;
 		const char *algorithm;
 		const char *value;
@@ -399,8 +286,8 @@ read_checksums(Reader *r, SbomComponent *c, JsonObject *obj, const char *path)
 		if (node == NULL)
 			continue;
 		checksum_path = sbom_pointer_index(checksums_path, i);
-		algorithm = member_text(r, json_node_get_object(node), checksum_path, "algorithm");
-		value = member_text(r, json_node_get_object(node), checksum_path, "checksumValue");
+		algorithm = sbom_json_member_text(r, json_node_get_object(node), checksum_path, "algorithm");
+		value = sbom_json_member_text(r, json_node_get_object(node), checksum_path, "checksumValue");
 		if (algorithm != NULL && value != NULL)
 			g_ptr_array_add(c->hashes, g_strdup_printf("%s:%s", algorithm, value));
 		g_free(checksum_path);
@@ -424,21 +311,21 @@ read_package(Reader *r, JsonNode *node, const char *path)
 	char *summary;
 
 	c->loc = sbom_loc(sbom_json_pos(r->positions, node), path);
-	c->ref = member_string(r, obj, path, "SPDXID");
+	c->ref = sbom_json_member_string(r, obj, path, "SPDXID");
 	if (c->ref == NULL || *c->ref == '\0') {
 		g_free(c->ref);
 		c->ref = g_strdup_printf("#%u", r->sbom->components->len + 1);
 	}
-	c->name = member_string(r, obj, path, "name");
-	c->version = member_string(r, obj, path, "versionInfo");
-	supplier = member_text(r, obj, path, "supplier");
-	originator = member_text(r, obj, path, "originator");
+	c->name = sbom_json_member_string(r, obj, path, "name");
+	c->version = sbom_json_member_string(r, obj, path, "versionInfo");
+	supplier = sbom_json_member_text(r, obj, path, "supplier");
+	originator = sbom_json_member_text(r, obj, path, "originator");
 	c->supplier = party_name(supplier);
 	if (c->supplier == NULL)
 		c->supplier = party_name(originator);
-	c->type = member_string(r, obj, path, "primaryPackagePurpose");
-	c->description = member_string(r, obj, path, "description");
-	summary = member_string(r, obj, path, "summary");
+	c->type = sbom_json_member_string(r, obj, path, "primaryPackagePurpose");
+	c->description = sbom_json_member_string(r, obj, path, "description");
+	summary = sbom_json_member_string(r, obj, path, "summary");
 	if (c->description == NULL)
 		c->description = summary;
 	else
@@ -548,7 +435,7 @@ read_dependencies(Reader *r, const GArray *relationships, GHashTable *packages,
 static void
 read_packages(Reader *r, JsonObject *root, GHashTable *described, GHashTable *packages)
 {
-	JsonArray *array = member_array(r, root, "", "packages");
+	JsonArray *array = sbom_json_member_array(r, root, "", "packages");
 	GHashTable *index_by_id;
 
 	if (array == NULL)
@@ -556,13 +443,13 @@ read_packages(Reader *r, JsonObject *root, GHashTable *described, GHashTable *pa
 	/* Values are index + 1, so that the first package is not NULL. */
 	index_by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < json_array_get_length(array); i++) {
-		JsonNode *node = element_get(r, array, i, "/packages", WANT_OBJECT);
+		JsonNode *node = sbom_json_element(r, array, i, "/packages", SBOM_WANT_OBJECT);
 		JsonNode *id;
 
 		if (node == NULL)
 			continue;
 		id = json_object_get_member(json_node_get_object(node), "SPDXID");
-		if (id == NULL || !node_is(id, WANT_STRING))
+		if (id == NULL || !sbom_json_node_is(id, SBOM_WANT_STRING))
 			continue;
 		g_hash_table_add(packages, (gpointer)json_node_get_string(id));
 		if (!g_hash_table_contains(index_by_id, json_node_get_string(id)))
@@ -579,8 +466,8 @@ read_packages(Reader *r, JsonObject *root, GHashTable *described, GHashTable *pa
 			continue;
 		subject = json_node_get_object(json_array_get_element(array, index - 1));
 		path = sbom_pointer_index("/packages", index - 1);
-		r->sbom->subject_name = member_string(r, subject, path, "name");
-		r->sbom->subject_version = member_string(r, subject, path, "versionInfo");
+		r->sbom->subject_name = sbom_json_member_string(r, subject, path, "name");
+		r->sbom->subject_version = sbom_json_member_string(r, subject, path, "versionInfo");
 		g_free(path);
 		break;
 	}
@@ -592,7 +479,7 @@ read_packages(Reader *r, JsonObject *root, GHashTable *described, GHashTable *pa
 		if (!JSON_NODE_HOLDS_OBJECT(node))
 			continue;
 		id = json_object_get_member(json_node_get_object(node), "SPDXID");
-		if (id != NULL && node_is(id, WANT_STRING) &&
+		if (id != NULL && sbom_json_node_is(id, SBOM_WANT_STRING) &&
 		    g_hash_table_contains(described, json_node_get_string(id)))
 			continue;
 		path = sbom_pointer_index("/packages", i);
@@ -617,7 +504,7 @@ sbom_read_spdx_json(const char *file, JsonNode *root, const SbomJsonPos *positio
 		return r.sbom;
 	obj = json_node_get_object(root);
 	read_spec_version(&r, obj);
-	r.sbom->serial = member_string(&r, obj, "", "documentNamespace");
+	r.sbom->serial = sbom_json_member_string(&r, obj, "", "documentNamespace");
 	read_creation_info(&r, obj);
 	relationships = read_relationships(&r, obj);
 	described = read_described(&r, obj, relationships);
@@ -644,7 +531,7 @@ sbom_read_spdx_json(const char *file, JsonNode *root, const SbomJsonPos *positio
 				                   ? json_object_get_member(json_node_get_object(item), "SPDXID")
 				                   : NULL;
 
-				if (id != NULL && node_is(id, WANT_STRING))
+				if (id != NULL && sbom_json_node_is(id, SBOM_WANT_STRING))
 					g_hash_table_add(others, (gpointer)json_node_get_string(id));
 			}
 		}
