@@ -12,29 +12,24 @@
  * 4 million JSON values (some 650 MB of json-glib nodes) bounds. A
  * generated SBOM has about 31 values per component, so 100,000 components
  * fit. */
-static const Limits defaults = {
-	.file_bytes = 8u * 1024u * 1024u,
-	.yaml_depth = 64,
-	.yaml_nodes = 100000,
-	.markdown_depth = 64,
-	.records = 200000,
-	.image_pixels = 50000000,
-	.sbom_bytes = 128u * 1024u * 1024u,
-	.sbom_depth = 64,
-	.sbom_values = 4000000,
-};
+#define LIMITS_DEFAULTS                         \
+	{                                           \
+		.file_bytes = 8u * 1024u * 1024u,   \
+		.yaml_depth = 64,                   \
+		.yaml_nodes = 100000,               \
+		.markdown_depth = 64,               \
+		.records = 200000,                  \
+		.image_pixels = 50000000,           \
+		.sbom_bytes = 128u * 1024u * 1024u, \
+		.sbom_depth = 64,                   \
+		.sbom_values = 4000000,             \
+	}
 
-Limits dossier_limits = {
-	.file_bytes = 8u * 1024u * 1024u,
-	.yaml_depth = 64,
-	.yaml_nodes = 100000,
-	.markdown_depth = 64,
-	.records = 200000,
-	.image_pixels = 50000000,
-	.sbom_bytes = 128u * 1024u * 1024u,
-	.sbom_depth = 64,
-	.sbom_values = 4000000,
-};
+static const Limits defaults = LIMITS_DEFAULTS;
+
+/* In force from the start, so that a run without dossier.yaml (sbom show,
+ * a Doorstop tree) has the defaults too. */
+Limits dossier_limits = LIMITS_DEFAULTS;
 
 YamlLimits
 limits_yaml(void)
