@@ -81,8 +81,8 @@ struct DocBlock {
 	DocTable *table;
 	DocRiskMatrix *matrix;
 	SrcPos pos; /* where the content came from, for renderer warnings */
-	/* A paragraph that stands where a directive found no records, so a
-	 * release gate can tell an empty section from a written one; its
+	/* A paragraph in place of a directive whose record type has no record,
+	 * so a release gate can tell an empty section from a written one. Its
 	 * text is then the record type's name. */
 	gboolean no_records;
 };

@@ -394,7 +394,7 @@ out:
 
 /* Writes one RFC 4180 field. A text that a spreadsheet would run as a
  * formula (starting with =, +, -, @, tab or carriage return) gets a
- * leading apostrophe, as OWASP's CSV injection advice says, so that
+ * leading apostrophe, as OWASP's CSV injection advice recommends, so that
  * opening the matrix never evaluates a record title. */
 static void
 csv_field(GString *out, const char *text)
@@ -785,7 +785,7 @@ write_reports(Package *package, const DiagList *diags, GError **error)
 }
 
 /* Writes the merged SOUP list as sbom/DEVICE.cdx.json, the machine-readable
- * SBOM FDA asks for beside the documents. */
+ * SBOM that FDA requests beside the documents. */
 static gboolean
 write_sbom(Package *package, const Project *project, const char *date, GError **error)
 {

@@ -773,7 +773,7 @@ package_commit(Package *p, GError **error)
 		            "cannot rename %s to %s: %s", zip_staging, p->zip_final, g_strerror(saved));
 		goto out;
 	}
-	/* The work folder now holds at most the earlier package. */
+	/* The work folder now contains at most the earlier package. */
 	remove_tree(p->work);
 	g_clear_pointer(&p->work, g_free);
 	g_clear_pointer(&p->staging, g_free);
@@ -790,8 +790,8 @@ package_free(Package *p)
 {
 	if (p == NULL)
 		return;
-	/* Removed while the lock is still held, so no other build ever sees
-	 * a half-removed folder unlocked. */
+	/* Removed while the lock is still held, so no other build finds a
+	 * half-removed folder unlocked. */
 	if (p->work != NULL)
 		remove_tree(p->work);
 	if (p->lock_fd >= 0)

@@ -1,9 +1,8 @@
 /* The release gate of a submission profile: what `dossier check --profile
  * NAME` reports beyond the model's checks, from templates/NAME/profile.yaml.
- * The file lists diagnostics that block a release although they are
- * warnings in daily work, and rules in the model's syntax that only a
- * release needs (failed tests of the release version, open anomalies
- * without a rationale); the gate also reports document sections that the
+ * The file lists the warnings that block a release, and rules in the
+ * model's syntax that only a release needs, such as failed tests of the
+ * release version. The gate also reports the document sections that the
  * records leave empty. */
 #ifndef DOSSIER_PROFILE_H
 #define DOSSIER_PROFILE_H

@@ -1396,9 +1396,9 @@ typedef struct {
 } PdfSink;
 
 /* Cairo 1.16 aborts on an assertion in its PDF back end when a write
- * fails part way (seen with a full disk and with ulimit -f), so a failed
- * write is never reported to Cairo: the sink records it, drops the rest
- * of the output, and the caller reports it once Cairo is done. */
+ * fails part way (seen with ulimit -f). So a failed write is never
+ * reported to Cairo. The sink records it and drops the rest of the output,
+ * and the caller reports it once Cairo is done. */
 static cairo_status_t
 write_to_file(void *closure, const unsigned char *data, unsigned int length)
 {

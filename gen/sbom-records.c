@@ -61,10 +61,10 @@ component_value(const SbomComponent *c, const char *name)
 	return NULL;
 }
 
-/* CycloneDX writes analysis states with underscores; the model's enum, like
- * the rest of its values, uses hyphens. resolved_with_pedigree is resolved
- * as far as the risk file is concerned. No analysis at all means nobody
- * has triaged the vulnerability yet, which sbom_check reports. */
+/* Maps a CycloneDX analysis state to the model's value: hyphens for
+ * underscores, and resolved_with_pedigree read as resolved. A missing
+ * analysis means the vulnerability is not triaged yet (in-triage), which
+ * sbom_check reports. */
 static char *
 normal_state(const char *state)
 {

@@ -379,11 +379,11 @@ json_over_limits(const char *text, size_t len, gboolean *depth_limit)
 	return -1;
 }
 
-/* Replaces what json-glib lets through in strings but no output may hold:
- * invalid UTF-8 (an escaped lone surrogate such as \ud800 decodes to it)
- * and control characters other than tab and newline (an escape sequence
- * would reach the terminal, and XML 1.0 cannot hold them). Each string
- * changed is reported once at its position. */
+/* Replaces, with U+FFFD, what json-glib accepts in strings but no output
+ * may contain. An escaped lone surrogate such as \ud800 decodes to invalid
+ * UTF-8. A control character other than tab and newline would reach the
+ * terminal as an escape sequence, and XML 1.0 cannot contain it. Each
+ * string changed is reported once, at its position. */
 static void
 clean_strings(JsonNode *node, const SbomJsonPos *positions, DiagList *diags)
 {
@@ -514,9 +514,9 @@ out:
 
 static Sbom *parse_any(const char *file, const char *text, size_t len, DiagList *diags);
 
-/* Each component and vulnerability becomes a record, so one SBOM may hold
- * no more of them than limits.records allows records; a file of empty
- * objects would otherwise make millions of records and findings. */
+/* Each component and vulnerability becomes a record, so one SBOM may
+ * contain no more of them than limits.records allows records. Otherwise a
+ * small file of empty objects would make millions of records and findings. */
 Sbom *
 sbom_parse(const char *path, const char *text, size_t len, DiagList *diags)
 {

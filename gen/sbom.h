@@ -124,10 +124,10 @@ typedef struct {
 typedef struct SbomJsonPos SbomJsonPos;
 SrcPos sbom_json_pos(const SbomJsonPos *positions, JsonNode *node);
 
-/* Reads an SBOM file of any supported format. Returns NULL when the file
- * cannot be read as an SBOM at all (after a diagnostic); findings inside a
- * readable file are diagnostics and the Sbom is returned. Does not run the
- * checks. */
+/* Reads an SBOM file of any supported format, without running the checks.
+ * Returns NULL, after a diagnostic, when the file cannot be read as an SBOM
+ * at all. Findings inside a readable file are diagnostics, and the Sbom is
+ * returned. */
 Sbom *sbom_read(const char *path, DiagList *diags);
 /* Reads an SBOM already in memory (len bytes of text, need not be
  * NUL-terminated) as sbom_read does, without the size limit. */
@@ -157,11 +157,11 @@ SbomLoc sbom_loc(SrcPos pos, const char *path);
 char *sbom_pointer_member(const char *parent, const char *member);
 char *sbom_pointer_index(const char *parent, guint index);
 
-/* Checks a set of SBOMs (Sbom*) read together: NTIA minimum elements per
- * component and per document, duplicates, dependency cycles, unexpanded
- * placeholders, licence expressions, vulnerabilities without an analysis,
- * and dependency and `affects` references that name no component of any
- * of them (a VEX document names the components of another file). */
+/* Checks a set of SBOMs (Sbom*) read together. The checks cover the NTIA
+ * minimum elements per component and per document, duplicates, dependency
+ * cycles, unexpanded placeholders, licence expressions and vulnerabilities
+ * without an analysis. A dependency or `affects` reference must name a
+ * component of one of the files, because a VEX names another file's. */
 void sbom_check(const GPtrArray *sboms, DiagList *diags);
 
 /* Parses an SPDX licence expression (SPDX 2.3 annex D). Returns TRUE when
@@ -169,8 +169,8 @@ void sbom_check(const GPtrArray *sboms, DiagList *diags);
  * *error to a reason. */
 gboolean sbom_licence_expression_valid(const char *text, int *error_col, const char **error);
 
-/* TRUE when text holds an unexpanded build placeholder such as @VERSION@,
- * ${version} or {{version}}. */
+/* TRUE when text contains an unexpanded build placeholder such as
+ * @VERSION@, ${version} or {{version}}. */
 gboolean sbom_has_placeholder(const char *text);
 
 #endif

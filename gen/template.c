@@ -411,9 +411,9 @@ compare_records_by_index(gconstpointer a, gconstpointer b)
 	return ra->index < rb->index ? -1 : ra->index > rb->index;
 }
 
-/* The records of type `type` within RELATED_MAX_HOPS links of r, following
- * links in either direction, without passing through a record of r's own
- * type or of `type`; sorted by ID. */
+/* Returns the records of type `type` within RELATED_MAX_HOPS links of r,
+ * sorted by ID. Links are followed in either direction, but not through a
+ * record of r's own type or of `type`. */
 static GPtrArray *
 related_records(const Record *r, const char *type)
 {
@@ -621,8 +621,8 @@ read_columns(const Expander *x, const YamlNode *node, const RecordType *type, co
 /* The paragraph a directive leaves when it selects no records. When the
  * repository has no record of the type at all, the section is a gap the
  * release gate reports, so the block is marked and its text names the
- * type. When a `where` filter excludes every record, "none" is the answer
- * the section gives (no unresolved anomalies, say), and it is not a gap. */
+ * type. When a `where` filter excludes every record, the section states
+ * that none match (no unresolved anomalies, for example): not a gap. */
 static DocBlock *
 no_records_paragraph(const Expander *x, const RecordType *type, const YamlNode *directive)
 {

@@ -22,9 +22,9 @@ if ! locale -a 2>/dev/null | grep -qi '^de_DE.utf-\?8$'; then
 	fi
 fi
 
-# Node.js and npm for the SBOM schema check. Debian's packages are used
-# when the machine has none; a Node.js from NodeSource bundles its own npm
-# and conflicts with Debian's npm package, so it is left alone.
+# Node.js and npm for the SBOM schema check: Debian's packages, when the
+# machine has no npm. A Node.js from NodeSource bundles its own npm, which
+# conflicts with Debian's npm package, so it is left alone.
 if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
 fi

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Reads every SBOM of the shared real-world corpus with `dossier sbom show`
-and checks the component count against a count made here from the file
-itself; checks that the CycloneDX JSON and XML files of one project give
-the same components; validates `dossier sbom export` and the example's
-SBOM against the official CycloneDX 1.6 JSON schema; and feeds hostile
-SBOMs, each of which must give its diagnostic and never a crash or a hang.
+"""Tests SBOM reading and export with real files and real readers.
+
+- Every SBOM of the real-world corpus is read with `dossier sbom show`, and
+  its component count must equal a count made here from the file itself.
+- The CycloneDX JSON and XML files of one project give the same components.
+- `dossier sbom export` and the example's CycloneDX files must validate
+  against the official CycloneDX 1.6 JSON schema.
+- Each hostile SBOM gives its diagnostic, without a crash or a hang.
 
 Environment: DOSSIER (the binary), top_srcdir (the source tree),
 NODE_DEPS (a folder for the npm packages of the schema check; default
